@@ -1,0 +1,105 @@
+"""The sample coalition shipped in data/sample/, loaded so that it always looks current.
+
+The CSVs are written as if today were the anchor date in data/sample/anchor.txt; loading shifts
+every date and timestamp by the days since then, so "overdue" and "next 14 days" stay meaningful.
+
+Run ``python -m lib.sample`` (``make demo``) to load it into the configured store.
+"""
+
+from __future__ import annotations
+
+import sys
+import tomllib
+from collections.abc import Mapping
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pandas as pd
+
+from lib import schema
+from lib.store import Store, StoreError, open_store
+from lib.store.sql import PROJECT_ROOT
+
+SAMPLE_DIR = PROJECT_ROOT / "data" / "sample"
+# Referenced tables first, so a half-finished load never leaves rows pointing at nothing.
+LOAD_ORDER = ("partners", "issues", "candidates", "members", "interactions", "positions",
+              "commitments", "updates", "actions")
+CORE_TABLES = ("candidates", "issues", "partners", "interactions", "commitments")
+
+
+def anchor_date(sample_dir: Path = SAMPLE_DIR) -> date:
+    return date.fromisoformat((sample_dir / "anchor.txt").read_text().strip())
+
+
+def _shift_date(text: str, days: int) -> str:
+    return (date.fromisoformat(text) + timedelta(days=days)).isoformat() if text else ""
+
+
+def _shift_stamp(text: str, days: int) -> str:
+    if not text:
+        return ""
+    return (datetime.fromisoformat(text) + timedelta(days=days)).isoformat(timespec="microseconds")
+
+
+def sample_tables(today: date, sample_dir: Path = SAMPLE_DIR) -> dict[str, pd.DataFrame]:
+    """The sample's tables with every date moved so the anchor date falls on ``today``."""
+    days = (today - anchor_date(sample_dir)).days
+    tables = {}
+    for name in LOAD_ORDER:
+        frame = pd.read_csv(sample_dir / f"{name}.csv", dtype=str, keep_default_na=False)
+        for column in schema.table(name).columns:
+            if column.kind is schema.Kind.DATE:
+                frame[column.name] = frame[column.name].map(lambda text: _shift_date(text, days))
+            elif column.kind is schema.Kind.TIMESTAMP:
+                frame[column.name] = frame[column.name].map(lambda text: _shift_stamp(text, days))
+        tables[name] = frame
+    return tables
+
+
+def is_empty(tables: Mapping[str, pd.DataFrame]) -> bool:
+    """True when the coalition has recorded nothing yet (members alone do not count)."""
+    return all(tables[name].empty for name in CORE_TABLES)
+
+
+def load_sample(store: Store, today: date | None = None) -> dict[str, int]:
+    """Add the sample's rows that the store lacks; returns how many rows each table gained.
+
+    Loading twice adds nothing the second time: rows are matched by their fixed ids.
+    """
+    existing = store.read_all()
+    added = {}
+    for name, frame in sample_tables(today or date.today()).items():
+        key = schema.table(name).key
+        assert key is not None
+        present = set(existing[name][key])
+        rows = [row for row in frame.to_dict("records") if row[key] not in present]
+        store.append(name, rows)
+        added[name] = len(rows)
+    return added
+
+
+def read_secrets(path: Path = PROJECT_ROOT / ".streamlit" / "secrets.toml") -> dict:
+    """The same secrets Streamlit reads, for command-line use."""
+    if not path.exists():
+        return {}
+    with path.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def main() -> int:
+    try:
+        store = open_store(read_secrets())
+        added = load_sample(store)
+    except StoreError as error:
+        print(f"Could not load the sample coalition: {error}", file=sys.stderr)
+        return 1
+    print(f"Sample coalition loaded into {store.label}:")
+    for name, count in added.items():
+        print(f"  {name:<13} {count:>4} rows added")
+    if not any(added.values()):
+        print("  (it was already there; nothing was duplicated)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,602 @@
+"""The sheet contract: every table, its columns, their values, and how hand-typed cells are read.
+
+One definition drives every backend, every form and every export. Reading is forgiving because
+the shared Google Sheet is edited by hand; writing is strict because what the app writes must
+read back exactly.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+import pandas as pd
+from dateutil import parser as date_parser
+
+MAX_CELL_CHARS = 50_000  # a Google Sheets cell holds at most 50,000 characters
+LIST_SEPARATOR = "; "
+
+
+class Kind(StrEnum):
+    TEXT = "text"
+    KEY = "key"  # ids, references to ids and emails: compared exactly, so surrounding spaces go
+    DATE = "date"
+    TIMESTAMP = "timestamp"
+    BOOL = "bool"
+    CHOICE = "choice"
+    LIST = "list"
+
+
+@dataclass(frozen=True)
+class Choices:
+    """An enumeration stored as its value (``kept``) and shown as its label (``Promise kept``)."""
+
+    labels: Mapping[str, str]
+    aliases: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        return tuple(self.labels)
+
+    def label(self, value: str) -> str:
+        return self.labels.get(value, value)
+
+    def lookup(self) -> dict[str, str]:
+        """Every accepted spelling, folded, mapped to the stored value."""
+        table = {fold(value): value for value in self.labels}
+        table.update({fold(label): value for value, label in self.labels.items()})
+        table.update({fold(alias): value for alias, value in self.aliases.items()})
+        return table
+
+
+COMMITMENT_STATUS = Choices(
+    {
+        "not_yet_rated": "Not yet rated",
+        "in_the_works": "In the works",
+        "stalled": "Stalled",
+        "kept": "Promise kept",
+        "compromise": "Compromise",
+        "broken": "Promise broken",
+    },
+    aliases={"Kept": "kept", "Broken": "broken", "Not rated": "not_yet_rated", "New": "not_yet_rated"},
+)
+STANCE = Choices(
+    {
+        "strongly_supports": "Strongly supports",
+        "supports": "Supports",
+        "undecided": "Undecided",
+        "opposes": "Opposes",
+        "strongly_opposes": "Strongly opposes",
+        "unknown": "Unknown",
+    },
+    aliases={"Support": "supports", "Oppose": "opposes", "Strongly support": "strongly_supports",
+             "Strongly oppose": "strongly_opposes", "Neutral": "undecided"},
+)
+STANCE_SCORE: Mapping[str, int] = {
+    "strongly_supports": 2, "supports": 1, "undecided": 0, "opposes": -1, "strongly_opposes": -2,
+}
+VISIBILITY = Choices(
+    {"public": "Public", "coalition": "Coalition", "restricted": "Restricted"},
+    aliases={"Private": "restricted", "Confidential": "restricted", "Members": "coalition"},
+)
+VISIBILITY_HELP: Mapping[str, str] = {
+    "public": "May be shared outside the coalition, for example in a public report-back.",
+    "coalition": "Every coalition member may see it; it stays inside the coalition.",
+    "restricted": "Only staff and the person who wrote it may see it; never on a shared screen.",
+}
+INTERACTION_KIND = Choices(
+    {
+        "one_on_one": "One-on-one meeting",
+        "forum": "Candidate forum",
+        "town_hall": "Town hall",
+        "site_visit": "Site visit",
+        "call": "Phone or video call",
+        "email": "Email",
+        "questionnaire": "Questionnaire",
+        "event": "Event",
+        "other": "Other",
+    },
+    aliases={"Meeting": "one_on_one", "1:1": "one_on_one", "Phone call": "call", "Call": "call"},
+)
+SETTING = Choices({"in_person": "In person", "virtual": "Virtual"}, aliases={"Online": "virtual"})
+SOURCE = Choices(
+    {"firsthand": "Firsthand", "secondhand": "Secondhand", "public_record": "Public record"},
+    aliases={"First hand": "firsthand", "Second hand": "secondhand"},
+)
+STAGE = Choices({"primary": "Primary", "general": "General", "in_office": "In office"})
+CANDIDATE_STATUS = Choices(
+    {"running": "Running", "won": "Won", "lost": "Lost", "withdrawn": "Withdrawn",
+     "in_office": "In office"}
+)
+ROLE = Choices({"viewer": "Viewer", "advocate": "Advocate", "staff": "Staff", "admin": "Admin"})
+
+OPEN_STATUSES = frozenset({"not_yet_rated", "in_the_works", "stalled"})
+
+TRUE_WORDS = frozenset({"true", "yes", "y", "1", "x", "✓", "✔", "on"})
+FALSE_WORDS = frozenset({"false", "no", "n", "0", "off", "-"})
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: Kind = Kind.TEXT
+    choices: Choices | None = None
+    default: Any = ""  # what a blank cell means
+
+    @property
+    def label(self) -> str:
+        return self.name.replace("_", " ").capitalize()
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    columns: tuple[Column, ...]
+    key: str | None = "id"
+    id_prefix: str = ""
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(column.name for column in self.columns)
+
+    def column(self, name: str) -> Column:
+        for column in self.columns:
+            if column.name == name:
+                return column
+        raise KeyError(f"The {self.name} table has no column {name!r}.")
+
+    def has(self, name: str) -> bool:
+        return name in self.column_names
+
+
+def _columns(spec: str, **special: Column) -> tuple[Column, ...]:
+    """Columns from a comma-separated list, plain text unless given a special definition."""
+    names = [name.strip() for name in spec.split(",")]
+    return tuple(special.get(name, Column(name)) for name in names)
+
+
+def _key(name: str) -> Column:
+    return Column(name, Kind.KEY)
+
+
+def _choice(name: str, choices: Choices, default: str = "") -> Column:
+    return Column(name, Kind.CHOICE, choices, default)
+
+
+_STAMPS = {
+    "created_at": Column("created_at", Kind.TIMESTAMP),
+    "updated_at": Column("updated_at", Kind.TIMESTAMP),
+    "created_by": _key("created_by"),
+}
+
+TABLES: dict[str, Table] = {
+    table.name: table
+    for table in (
+        Table(
+            "candidates",
+            _columns(
+                "id, name, office, district, party, election_date, stage, incumbent, website, "
+                "priorities, status, notes, created_at, created_by, updated_at",
+                id=_key("id"),
+                election_date=Column("election_date", Kind.DATE),
+                stage=_choice("stage", STAGE),
+                incumbent=Column("incumbent", Kind.BOOL, default=False),
+                priorities=Column("priorities", Kind.LIST),
+                status=_choice("status", CANDIDATE_STATUS),
+                **_STAMPS,
+            ),
+            id_prefix="cand",
+        ),
+        Table(
+            "issues",
+            _columns(
+                "id, name, ask, description, active, created_at, updated_at",
+                id=_key("id"),
+                active=Column("active", Kind.BOOL, default=True),
+                **_STAMPS,
+            ),
+            id_prefix="iss",
+        ),
+        Table(
+            "partners",
+            _columns(
+                "id, name, kind, strengths, tax_status, contact_name, contact_email, notes, "
+                "created_at, updated_at",
+                id=_key("id"),
+                strengths=Column("strengths", Kind.LIST),
+                **_STAMPS,
+            ),
+            id_prefix="ptn",
+        ),
+        Table(
+            "interactions",
+            _columns(
+                "id, date, candidate_id, kind, setting, partner_ids, reported_by, attendees, "
+                "objectives, candidate_priorities, talking_points, questions_asked, "
+                "education_needed, quotes, takeaways, follow_up, visibility, source, created_at, "
+                "created_by, updated_at",
+                id=_key("id"),
+                date=Column("date", Kind.DATE),
+                candidate_id=_key("candidate_id"),
+                kind=_choice("kind", INTERACTION_KIND),
+                setting=_choice("setting", SETTING),
+                partner_ids=Column("partner_ids", Kind.LIST),
+                candidate_priorities=Column("candidate_priorities", Kind.LIST),
+                visibility=_choice("visibility", VISIBILITY, "coalition"),
+                source=_choice("source", SOURCE),
+                **_STAMPS,
+            ),
+            id_prefix="int",
+        ),
+        Table(
+            "positions",
+            _columns(
+                "id, candidate_id, issue_id, stance, as_of, evidence, interaction_id, source_url, "
+                "visibility, created_at, created_by",
+                id=_key("id"),
+                candidate_id=_key("candidate_id"),
+                issue_id=_key("issue_id"),
+                stance=_choice("stance", STANCE, "unknown"),
+                as_of=Column("as_of", Kind.DATE),
+                interaction_id=_key("interaction_id"),
+                visibility=_choice("visibility", VISIBILITY, "coalition"),
+                **_STAMPS,
+            ),
+            id_prefix="pos",
+        ),
+        Table(
+            "commitments",
+            _columns(
+                "id, candidate_id, issue_id, interaction_id, text, made_on, status, owner, "
+                "follow_up_by, visibility, created_at, created_by, updated_at",
+                id=_key("id"),
+                candidate_id=_key("candidate_id"),
+                issue_id=_key("issue_id"),
+                interaction_id=_key("interaction_id"),
+                made_on=Column("made_on", Kind.DATE),
+                status=_choice("status", COMMITMENT_STATUS, "not_yet_rated"),
+                follow_up_by=Column("follow_up_by", Kind.DATE),
+                visibility=_choice("visibility", VISIBILITY, "coalition"),
+                **_STAMPS,
+            ),
+            id_prefix="cmt",
+        ),
+        Table(
+            "updates",
+            _columns(
+                "id, commitment_id, date, status, note, created_at, created_by",
+                id=_key("id"),
+                commitment_id=_key("commitment_id"),
+                date=Column("date", Kind.DATE),
+                status=_choice("status", COMMITMENT_STATUS),
+                **_STAMPS,
+            ),
+            id_prefix="upd",
+        ),
+        Table(
+            "actions",
+            _columns(
+                "id, title, owner, partner_id, due, done, candidate_id, interaction_id, "
+                "commitment_id, created_at, created_by, updated_at",
+                id=_key("id"),
+                partner_id=_key("partner_id"),
+                due=Column("due", Kind.DATE),
+                done=Column("done", Kind.BOOL, default=False),
+                candidate_id=_key("candidate_id"),
+                interaction_id=_key("interaction_id"),
+                commitment_id=_key("commitment_id"),
+                **_STAMPS,
+            ),
+            id_prefix="act",
+        ),
+        Table(
+            "members",
+            _columns(
+                "email, name, partner_id, role, active",
+                email=_key("email"),
+                partner_id=_key("partner_id"),
+                role=_choice("role", ROLE, "viewer"),
+                active=Column("active", Kind.BOOL, default=True),
+            ),
+            key="email",
+        ),
+        Table(
+            "audit",
+            _columns(
+                "at, by, action, table, record_id, detail",
+                at=Column("at", Kind.TIMESTAMP),
+                by=_key("by"),
+                record_id=_key("record_id"),
+            ),
+            key=None,
+        ),
+    )
+}
+
+
+def table(name: str) -> Table:
+    try:
+        return TABLES[name]
+    except KeyError:
+        raise KeyError(f"There is no {name!r} table; the tables are {', '.join(TABLES)}.") from None
+
+
+# --- identities and time ---------------------------------------------------------------------
+
+def new_id(table_name: str) -> str:
+    """A short id such as ``cmt-3f9a1c2b4d5e``; 48 random bits keep collisions negligible."""
+    return f"{table(table_name).id_prefix}-{uuid.uuid4().hex[:12]}"
+
+
+_stamp_lock = threading.Lock()
+_last_stamp = datetime.min.replace(tzinfo=UTC)
+
+
+def now_stamp() -> str:
+    """The current UTC time to the microsecond, strictly increasing within this process.
+
+    ``updated_at`` doubles as a version for conflict checks, so two edits must never share it.
+    """
+    global _last_stamp
+    with _stamp_lock:
+        moment = datetime.now(UTC)
+        if moment <= _last_stamp:
+            moment = _last_stamp + timedelta(microseconds=1)
+        _last_stamp = moment
+    return moment.isoformat(timespec="microseconds")
+
+
+# --- reading hand-typed values ---------------------------------------------------------------
+
+_FOLD_PATTERN = re.compile(r"[\s_\-]+")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_STAMP = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
+
+
+def fold(text: str) -> str:
+    """Fold a header or a value for forgiving matching: ``" Promise Kept "`` -> ``promise_kept``."""
+    return _FOLD_PATTERN.sub("_", str(text).strip().lower()).strip("_")
+
+
+def parse_date(text: str) -> str | None:
+    """``YYYY-MM-DD`` from the ways people type dates (11/23/2026, Nov 23 2026, ...), else None.
+
+    Slashed dates are read month first, as US spreadsheets show them.
+    """
+    text = str(text).strip()
+    if not text:
+        return None
+    if _ISO_DATE.match(text):
+        try:
+            return date.fromisoformat(text).isoformat()
+        except ValueError:
+            return None
+    try:
+        parsed = date_parser.parse(text, dayfirst=False, yearfirst=False, fuzzy=False)
+    except (ValueError, OverflowError):
+        return None
+    return parsed.date().isoformat()
+
+
+def parse_bool(text: str) -> bool | None:
+    word = str(text).strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    return None
+
+
+def split_list(text: str) -> list[str]:
+    """Items of a ``; `` list; people also type new lines between items."""
+    return [item.strip() for item in re.split(r"[;\n]", str(text)) if item.strip()]
+
+
+def join_list(items: Iterable[str]) -> str:
+    return LIST_SEPARATOR.join(str(item).strip() for item in items if str(item).strip())
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something in the store that could not be read as the contract says."""
+
+    table: str
+    message: str
+    row: int | None = None  # the sheet's row number, where rows have one
+    column: str | None = None
+    value: str | None = None
+    record_id: str | None = None
+
+
+def problems_of(frame: pd.DataFrame) -> list[Problem]:
+    return list(frame.attrs.get("problems", []))
+
+
+def empty_frame(table_name: str) -> pd.DataFrame:
+    return normalise(table_name, pd.DataFrame(columns=list(table(table_name).column_names)))
+
+
+def normalise(
+    table_name: str,
+    raw: pd.DataFrame,
+    row_numbers: Iterable[int] | None = None,
+    *,
+    missing_table: bool = False,
+) -> pd.DataFrame:
+    """Read a raw table (any header spelling, text cells) into the contract's columns and values.
+
+    Unknown columns are left out, blank rows are skipped, and each cell that cannot be read is
+    blanked to the column's default and listed in ``frame.attrs["problems"]``.
+    """
+    spec = table(table_name)
+    problems: list[Problem] = []
+    if missing_table:
+        problems.append(Problem(table_name, f"The {table_name!r} tab is missing."))
+
+    by_fold = {fold(column.name): column.name for column in spec.columns}
+    by_fold.update({fold(column.label): column.name for column in spec.columns})
+    source_of: dict[str, Any] = {}
+    for header in raw.columns:
+        name = by_fold.get(fold(header))
+        if name is None:
+            continue
+        if name in source_of:
+            problems.append(Problem(table_name, f"Column {name!r} appears twice; the first is used.",
+                                    column=name))
+            continue
+        source_of[name] = header
+    missing = [name for name in spec.column_names if name not in source_of]
+    if missing and not missing_table and len(raw.columns):
+        problems.append(Problem(table_name, "Missing columns: " + ", ".join(missing) + ".",
+                                value=", ".join(missing)))
+
+    numbers = pd.Series(list(row_numbers) if row_numbers is not None else range(2, len(raw) + 2),
+                        index=raw.index, dtype="int64")
+    frame = pd.DataFrame(index=raw.index)
+    for column in spec.columns:
+        header = source_of.get(column.name)
+        cells = raw[header] if header is not None else pd.Series("", index=raw.index)
+        frame[column.name] = cells.fillna("").astype(str)
+
+    blank = frame.apply(lambda cells: cells.str.strip() == "").all(axis=1)
+    frame, numbers = frame[~blank], numbers[~blank]
+    ids = frame[spec.key] if spec.key else pd.Series("", index=frame.index)
+
+    for column in spec.columns:
+        frame[column.name], bad = _parse_column(column, frame[column.name])
+        for index in bad.index[bad]:
+            problems.append(Problem(
+                table_name,
+                f"{column.label}: {raw.at[index, source_of[column.name]]!r} is not "
+                + _expected(column) + ".",
+                row=int(numbers[index]), column=column.name,
+                value=str(raw.at[index, source_of[column.name]]), record_id=str(ids[index]) or None,
+            ))
+    if spec.key:
+        frame[spec.key] = frame[spec.key].str.strip()
+        for index in frame.index[frame[spec.key] == ""]:
+            problems.append(Problem(table_name, f"Row {int(numbers[index])} has no {spec.key}.",
+                                    row=int(numbers[index]), column=spec.key))
+        duplicated = frame[spec.key].ne("") & frame[spec.key].duplicated(keep=False)
+        for record_id in sorted(set(frame.loc[duplicated, spec.key])):
+            problems.append(Problem(table_name, f"{spec.key} {record_id!r} is used by more than "
+                                    "one row.", column=spec.key, record_id=record_id))
+    frame = frame.reset_index(drop=True)
+    frame.attrs["problems"] = problems
+    return frame
+
+
+def _expected(column: Column) -> str:
+    if column.kind is Kind.DATE:
+        return "a date (use YYYY-MM-DD)"
+    if column.kind is Kind.BOOL:
+        return "TRUE or FALSE"
+    if column.kind is Kind.TIMESTAMP:
+        return "a timestamp (ISO 8601)"
+    assert column.choices is not None
+    return "one of: " + ", ".join(column.choices.labels.values())
+
+
+def _parse_column(column: Column, cells: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Vectorised parse of one column: (values, mask of cells that could not be read)."""
+    stripped = cells.str.strip()
+    blank = stripped == ""
+    no_problems = pd.Series(False, index=cells.index)
+    if column.kind is Kind.CHOICE:
+        assert column.choices is not None
+        values = stripped.map(fold).map(column.choices.lookup())
+        bad = values.isna() & ~blank
+        return values.fillna(column.default).astype(str), bad
+    if column.kind is Kind.DATE:
+        values = stripped.where(stripped.str.match(_ISO_DATE.pattern), None)
+        needs_parsing = values.isna() & ~blank
+        values[needs_parsing] = stripped[needs_parsing].map(parse_date)
+        bad = values.isna() & ~blank
+        return values.fillna("").astype(str), bad
+    if column.kind is Kind.BOOL:
+        values = stripped.map(parse_bool)
+        bad = values.isna() & ~blank
+        return values.where(values.notna(), column.default).astype(bool), bad
+    if column.kind is Kind.LIST:
+        needs_joining = stripped.str.contains(r";|\n", regex=True)
+        values = stripped.copy()
+        values[needs_joining] = stripped[needs_joining].map(lambda text: join_list(split_list(text)))
+        return values, no_problems
+    if column.kind is Kind.TIMESTAMP:
+        # Kept exactly as stored: updated_at is compared verbatim in conflict checks.
+        bad = ~blank & ~stripped.str.match(_ISO_STAMP.pattern)
+        return cells, bad
+    if column.kind is Kind.KEY:
+        return stripped, no_problems
+    return cells, no_problems
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+class InvalidValue(ValueError):
+    """A value the contract does not allow; ``column`` names the field for the form."""
+
+    def __init__(self, column: str, message: str) -> None:
+        super().__init__(message)
+        self.column = column
+        self.message = message
+
+
+def to_cell(column: Column, value: Any) -> str:
+    """The text to store for ``value``: what reads back through :func:`normalise` unchanged."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        text = ""
+    elif column.kind is Kind.BOOL:
+        parsed = value if isinstance(value, bool) else parse_bool(str(value))
+        if parsed is None:
+            raise InvalidValue(column.name, f"{column.label} must be yes or no.")
+        text = "TRUE" if parsed else "FALSE"
+    elif column.kind is Kind.DATE:
+        if isinstance(value, datetime):
+            text = value.date().isoformat()
+        elif isinstance(value, date):
+            text = value.isoformat()
+        elif str(value).strip() == "":
+            text = ""
+        else:
+            parsed_date = parse_date(str(value))
+            if parsed_date is None:
+                raise InvalidValue(column.name, f"{column.label}: {value!r} is not a date.")
+            text = parsed_date
+    elif column.kind is Kind.CHOICE:
+        assert column.choices is not None
+        if str(value).strip() == "":
+            text = ""
+        else:
+            found = column.choices.lookup().get(fold(str(value)))
+            if found is None:
+                raise InvalidValue(column.name, f"{column.label}: {value!r} is not "
+                                   + _expected(column) + ".")
+            text = found
+    elif column.kind is Kind.LIST:
+        items = split_list(value) if isinstance(value, str) else list(value)
+        text = join_list(items)
+    elif column.kind is Kind.KEY:
+        text = str(value).strip()
+    else:
+        text = str(value)
+    if len(text) > MAX_CELL_CHARS:
+        raise InvalidValue(column.name, f"{column.label} is {len(text):,} characters long; "
+                           f"a cell holds at most {MAX_CELL_CHARS:,}. Shorten it.")
+    return text
+
+
+def to_cells(table_name: str, record: Mapping[str, Any]) -> dict[str, str]:
+    """Every given field of ``record`` as stored text; unknown fields are refused."""
+    spec = table(table_name)
+    unknown = [name for name in record if not spec.has(name)]
+    if unknown:
+        raise InvalidValue(unknown[0], f"The {table_name} table has no column "
+                           f"{', '.join(map(repr, unknown))}.")
+    return {name: to_cell(spec.column(name), value) for name, value in record.items()}

@@ -1,0 +1,165 @@
+"""What every backend shares: validation of writes, ids and stamps, and the per-process read cache."""
+
+from __future__ import annotations
+
+import threading
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+
+from lib import schema
+
+
+class StoreError(Exception):
+    """A failure the user can act on; ``str(error)`` is written for them."""
+
+
+class ConflictError(StoreError):
+    """The record changed since it was read; ``current`` holds the stored values where known."""
+
+    def __init__(self, table: str, record_id: str, expected: str | None, current: Mapping[str, str]):
+        self.table = table
+        self.record_id = record_id
+        self.expected = expected
+        self.current = dict(current)
+        super().__init__(
+            f"Someone else changed this {table[:-1]} ({record_id}) after you opened it "
+            f"(at {self.current.get('updated_at') or 'an unknown time'}). "
+            "Your change was not saved; review their version and try again."
+        )
+
+
+class NotFoundError(StoreError, KeyError):
+    def __init__(self, table: str, record_id: str):
+        self.table = table
+        self.record_id = record_id
+        super().__init__(f"No {table[:-1]} with id {record_id!r} exists (it may have been deleted "
+                         "from the sheet by hand).")
+
+    def __str__(self) -> str:  # KeyError would otherwise quote the message
+        return str(self.args[0])
+
+
+class SchemaError(StoreError):
+    """The store's tabs or columns do not match the contract in a way that stops a write."""
+
+
+class UnavailableError(StoreError):
+    """The backend did not answer (after retries); nothing was written by the failed call."""
+
+
+class Store(ABC):
+    """A coalition's data: the tables of :mod:`lib.schema`, read as DataFrames of text."""
+
+    #: how long a read stays fresh; edits made outside the app show up after at most this long
+    cache_ttl: float = 5.0
+
+    def __init__(self) -> None:
+        self._cache: dict[str, pd.DataFrame] | None = None
+        self._cache_time = 0.0
+        self._cache_lock = threading.Lock()
+
+    # --- what a backend implements -------------------------------------------------------------
+
+    @property
+    @abstractmethod
+    def label(self) -> str:
+        """Which data source this is, as the sidebar says it."""
+
+    @abstractmethod
+    def ensure_schema(self) -> None:
+        """Create missing tables/tabs and columns; never drops or rewrites data."""
+
+    @abstractmethod
+    def _read_tables(self) -> dict[str, pd.DataFrame]:
+        """Every table, normalised (see :func:`lib.schema.normalise`)."""
+
+    @abstractmethod
+    def _append_records(self, table: str, records: list[dict[str, str]]) -> None:
+        """Store complete records, skipping any whose key is already stored."""
+
+    @abstractmethod
+    def _update_record(self, table: str, key: str, cells: dict[str, str],
+                       expected_updated_at: str | None) -> None:
+        """Write ``cells`` into the record with this key, checking ``updated_at`` when given."""
+
+    # --- the interface ---------------------------------------------------------------------------
+
+    def read_all(self) -> dict[str, pd.DataFrame]:
+        with self._cache_lock:
+            if self._cache is None or time.monotonic() - self._cache_time > self.cache_ttl:
+                self._cache = self._read_tables()
+                self._cache_time = time.monotonic()
+            cached = self._cache
+        # Copy-on-write pandas makes shallow copies cheap and keeps callers from editing the cache.
+        return {name: frame.copy(deep=False) for name, frame in cached.items()}
+
+    def read(self, table: str) -> pd.DataFrame:
+        schema.table(table)
+        return self.read_all()[table]
+
+    def clear_cache(self) -> None:
+        with self._cache_lock:
+            self._cache = None
+
+    def append(self, table: str, rows: Sequence[Mapping[str, Any]]) -> list[str]:
+        """Add rows; ids and stamps are filled in where missing. Rows whose id is already stored
+        are skipped, so repeating an append with the same ids never duplicates anything."""
+        records = [self.new_record(table, row) for row in rows]
+        if not records:
+            return []
+        try:
+            self._append_records(table, records)
+        finally:
+            self.clear_cache()
+        key = schema.table(table).key
+        return [record[key] for record in records] if key else []
+
+    def update(self, table: str, id: str, changes: Mapping[str, Any],
+               expected_updated_at: str | None = None) -> dict[str, str]:
+        """Change some fields of one record; returns the cells written (with the new updated_at).
+
+        With ``expected_updated_at``, raises :class:`ConflictError` if the record was changed
+        after that stamp was read.
+        """
+        spec = schema.table(table)
+        if spec.key is None:
+            raise SchemaError(f"Rows of the {table} table are never changed, only added.")
+        frozen = {spec.key, "created_at", "created_by"} & set(changes)
+        if frozen:
+            raise schema.InvalidValue(sorted(frozen)[0], f"{', '.join(sorted(frozen))} cannot be "
+                                      "changed.")
+        if expected_updated_at is not None and not spec.has("updated_at"):
+            raise SchemaError(f"The {table} table has no updated_at to check conflicts against.")
+        cells = schema.to_cells(table, changes)
+        if spec.has("updated_at"):
+            cells["updated_at"] = schema.now_stamp()
+        try:
+            self._update_record(table, str(id), cells, expected_updated_at)
+        finally:
+            self.clear_cache()
+        return cells
+
+    # --- helpers for backends ----------------------------------------------------------------
+
+    @staticmethod
+    def new_record(table: str, row: Mapping[str, Any]) -> dict[str, str]:
+        """A complete record of text cells, with id and stamps filled where the caller left them."""
+        spec = schema.table(table)
+        cells = schema.to_cells(table, row)
+        record = {name: cells.get(name, "") for name in spec.column_names}
+        for column in spec.columns:
+            if not record[column.name] and column.default != "":
+                record[column.name] = schema.to_cell(column, column.default)
+        if spec.key == "id" and not record["id"]:
+            record["id"] = schema.new_id(table)
+        if spec.key and not record[spec.key]:
+            raise schema.InvalidValue(spec.key, f"A {table[:-1]} needs a {spec.key}.")
+        stamp = schema.now_stamp()
+        for name in ("created_at", "updated_at", "at"):
+            if spec.has(name) and not record[name]:
+                record[name] = stamp
+        return record

@@ -1,0 +1,144 @@
+"""The store in a SQL database: SQLite (the embedded default) or PostgreSQL, on SQLAlchemy Core.
+
+Every column is text, exactly like a sheet cell, so the same contract round-trips on every backend
+("0123" stays "0123", "=1+1" stays text).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.exc import OperationalError
+
+from lib import schema
+from lib.store.base import ConflictError, NotFoundError, Store, UnavailableError
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def _engine_url(url: str) -> URL:
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        # psycopg 3 is the maintained driver; plain "postgresql://" would ask for psycopg2.
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # WAL lets readers carry on while one Streamlit session writes; busy_timeout makes
+    # concurrent writers wait their turn instead of failing with "database is locked".
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+class SqlStore(Store):
+    """The contract's tables in a SQL database reached through a SQLAlchemy URL."""
+
+    cache_ttl = 5.0
+
+    def __init__(self, url: str) -> None:
+        super().__init__()
+        self.url = _engine_url(url)
+        if self.url.get_backend_name() == "sqlite" and self.url.database not in (None, "", ":memory:"):
+            Path(self.url.database).parent.mkdir(parents=True, exist_ok=True)
+        self.engine: Engine = sa.create_engine(self.url, pool_pre_ping=True)
+        if self.url.get_backend_name() == "sqlite":
+            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+        self.metadata = sa.MetaData()
+        self.tables = {
+            spec.name: sa.Table(
+                spec.name,
+                self.metadata,
+                *(sa.Column(name, sa.Text, primary_key=(name == spec.key), nullable=name != spec.key)
+                  for name in spec.column_names),
+            )
+            for spec in schema.TABLES.values()
+        }
+
+    @property
+    def label(self) -> str:
+        backend = self.url.get_backend_name()
+        if backend == "postgresql":
+            return "PostgreSQL"
+        if backend == "sqlite":
+            path = Path(self.url.database or ":memory:")
+            try:
+                shown = path.resolve().relative_to(PROJECT_ROOT)
+            except ValueError:
+                shown = path
+            return f"Local database {shown}"
+        return self.url.get_backend_name()
+
+    def ensure_schema(self) -> None:
+        with self._connect() as connection:
+            self.metadata.create_all(connection, checkfirst=True)
+            inspector = sa.inspect(connection)
+            preparer = connection.dialect.identifier_preparer
+            for name, table in self.tables.items():
+                present = {column["name"] for column in inspector.get_columns(name)}
+                for column in table.columns:
+                    if column.name not in present:
+                        connection.execute(sa.text(
+                            f"ALTER TABLE {preparer.quote(name)} "
+                            f"ADD COLUMN {preparer.quote(column.name)} TEXT"
+                        ))
+
+    def _read_tables(self) -> dict[str, pd.DataFrame]:
+        frames = {}
+        with self._connect() as connection:
+            present = set(sa.inspect(connection).get_table_names())
+            for name, table in self.tables.items():
+                if name not in present:
+                    frames[name] = schema.normalise(name, pd.DataFrame(columns=table.columns.keys()),
+                                                    missing_table=True)
+                    continue
+                result = connection.execute(sa.select(table))
+                raw = pd.DataFrame(result.all(), columns=list(result.keys()), dtype=object)
+                frames[name] = schema.normalise(name, raw.fillna(""))
+        return frames
+
+    def _append_records(self, table: str, records: list[dict[str, str]]) -> None:
+        target = self.tables[table]
+        key = schema.table(table).key
+        with self._connect() as connection:
+            if key is None:
+                connection.execute(sa.insert(target), records)
+                return
+            dialect = sqlite if self.url.get_backend_name() == "sqlite" else postgresql
+            statement = dialect.insert(target).on_conflict_do_nothing(index_elements=[key])
+            connection.execute(statement, records)
+
+    def _update_record(self, table: str, key: str, cells: dict[str, str],
+                       expected_updated_at: str | None) -> None:
+        target = self.tables[table]
+        key_column = target.c[schema.table(table).key]
+        statement = sa.update(target).where(key_column == key).values(cells)
+        if expected_updated_at is not None:
+            statement = statement.where(sa.func.coalesce(target.c.updated_at, "") == expected_updated_at)
+        with self._connect() as connection:
+            if connection.execute(statement).rowcount:
+                return
+            current = connection.execute(sa.select(target).where(key_column == key)).mappings().first()
+        if current is None:
+            raise NotFoundError(table, key)
+        raise ConflictError(table, key, expected_updated_at,
+                            {name: value or "" for name, value in current.items()})
+
+    @contextmanager
+    def _connect(self) -> Iterator[sa.Connection]:
+        """One transaction; a database that cannot be reached is reported in plain words."""
+        try:
+            with self.engine.begin() as connection:
+                yield connection
+        except OperationalError as error:
+            raise UnavailableError(f"The database did not answer: {error.orig}") from error
