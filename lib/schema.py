@@ -414,6 +414,13 @@ class Problem:
     record_id: str | None = None
 
 
+def header_lookup(spec: Table) -> dict[str, str]:
+    """Folded header spellings (names and labels) to column names."""
+    lookup = {fold(column.label): column.name for column in spec.columns}
+    lookup.update({fold(column.name): column.name for column in spec.columns})
+    return lookup
+
+
 def problems_of(frame: pd.DataFrame) -> list[Problem]:
     return list(frame.attrs.get("problems", []))
 
@@ -439,10 +446,10 @@ def normalise(
     if missing_table:
         problems.append(Problem(table_name, f"The {table_name!r} tab is missing."))
 
-    by_fold = {fold(column.name): column.name for column in spec.columns}
-    by_fold.update({fold(column.label): column.name for column in spec.columns})
-    source_of: dict[str, Any] = {}
-    for header in raw.columns:
+    raw = raw.reset_index(drop=True)
+    by_fold = header_lookup(spec)
+    source_of: dict[str, int] = {}  # by position, so duplicate or blank headers cannot confuse
+    for position, header in enumerate(raw.columns):
         name = by_fold.get(fold(header))
         if name is None:
             continue
@@ -450,7 +457,7 @@ def normalise(
             problems.append(Problem(table_name, f"Column {name!r} appears twice; the first is used.",
                                     column=name))
             continue
-        source_of[name] = header
+        source_of[name] = position
     missing = [name for name in spec.column_names if name not in source_of]
     if missing and not missing_table and len(raw.columns):
         problems.append(Problem(table_name, "Missing columns: " + ", ".join(missing) + ".",
@@ -460,8 +467,8 @@ def normalise(
                         index=raw.index, dtype="int64")
     frame = pd.DataFrame(index=raw.index)
     for column in spec.columns:
-        header = source_of.get(column.name)
-        cells = raw[header] if header is not None else pd.Series("", index=raw.index)
+        position = source_of.get(column.name)
+        cells = raw.iloc[:, position] if position is not None else pd.Series("", index=raw.index)
         frame[column.name] = cells.fillna("").astype(str)
 
     blank = frame.apply(lambda cells: cells.str.strip() == "").all(axis=1)
@@ -471,12 +478,11 @@ def normalise(
     for column in spec.columns:
         frame[column.name], bad = _parse_column(column, frame[column.name])
         for index in bad.index[bad]:
+            typed = str(raw.iat[index, source_of[column.name]])
             problems.append(Problem(
-                table_name,
-                f"{column.label}: {raw.at[index, source_of[column.name]]!r} is not "
-                + _expected(column) + ".",
-                row=int(numbers[index]), column=column.name,
-                value=str(raw.at[index, source_of[column.name]]), record_id=str(ids[index]) or None,
+                table_name, f"{column.label}: {typed!r} is not " + _expected(column) + ".",
+                row=int(numbers[index]), column=column.name, value=typed,
+                record_id=str(ids[index]).strip() or None,
             ))
     if spec.key:
         frame[spec.key] = frame[spec.key].str.strip()
@@ -510,13 +516,13 @@ def _parse_column(column: Column, cells: pd.Series) -> tuple[pd.Series, pd.Serie
     no_problems = pd.Series(False, index=cells.index)
     if column.kind is Kind.CHOICE:
         assert column.choices is not None
-        values = stripped.map(fold).map(column.choices.lookup())
+        lookup = column.choices.lookup()
+        # A column holds few distinct spellings: fold each once, not once per row.
+        values = stripped.map({text: lookup.get(fold(text)) for text in stripped.unique()})
         bad = values.isna() & ~blank
         return values.fillna(column.default).astype(str), bad
     if column.kind is Kind.DATE:
-        values = stripped.where(stripped.str.match(_ISO_DATE.pattern), None)
-        needs_parsing = values.isna() & ~blank
-        values[needs_parsing] = stripped[needs_parsing].map(parse_date)
+        values = stripped.map({text: parse_date(text) for text in stripped.unique()})
         bad = values.isna() & ~blank
         return values.fillna("").astype(str), bad
     if column.kind is Kind.BOOL:

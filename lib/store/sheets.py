@@ -130,6 +130,9 @@ class SheetStore(Store):
         self._headers: dict[str, tuple[list[str], float]] = {}
         self._unconfirmed_ids: set[str] = set()
         self._state_lock = threading.Lock()
+        # Finding a row and writing it are two requests; within this process (every session of
+        # the app) updates take turns so that two of them cannot both pass the conflict check.
+        self._update_lock = threading.Lock()
 
     # --- identity ----------------------------------------------------------------------------
 
@@ -278,9 +281,7 @@ class SheetStore(Store):
     @staticmethod
     def _positions(table: str, header: list[str]) -> dict[str, int]:
         """Where each contract column sits in the tab, matched as forgivingly as reading does."""
-        spec = schema.table(table)
-        by_fold = {schema.fold(column.name): column.name for column in spec.columns}
-        by_fold.update({schema.fold(column.label): column.name for column in spec.columns})
+        by_fold = schema.header_lookup(schema.table(table))
         positions: dict[str, int] = {}
         for position, cell in enumerate(header):
             name = by_fold.get(schema.fold(cell))
@@ -371,7 +372,8 @@ class SheetStore(Store):
             ]
             self.http.values_batch_update(self.key, {"valueInputOption": "RAW", "data": data})
 
-        self._with_retries(send, writes=True)
+        with self._update_lock:
+            self._with_retries(send, writes=True)
 
     def _locate(self, table: str, tab: Tab, key_name: str, key: str) -> tuple[int, list[str], str]:
         """(row number, header, current updated_at) of the record, in one request."""
