@@ -10,10 +10,15 @@ st.set_page_config(page_title="Coalition Tracker", page_icon=":material/handshak
 PAGES = [
     st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
     st.Page("pages/report.py", title="Report", icon=":material/edit_note:", url_path="report"),
-    st.Page("pages/candidates.py", title="Candidates", icon=":material/groups:",
-            url_path="candidates"),
-    st.Page("pages/commitments.py", title="Commitments", icon=":material/checklist:",
-            url_path="commitments"),
+    st.Page(
+        "pages/candidates.py", title="Candidates", icon=":material/groups:", url_path="candidates"
+    ),
+    st.Page(
+        "pages/commitments.py",
+        title="Commitments",
+        icon=":material/checklist:",
+        url_path="commitments",
+    ),
     st.Page("pages/meeting.py", title="Meeting", icon=":material/co_present:", url_path="meeting"),
     st.Page("pages/settings.py", title="Settings", icon=":material/settings:", url_path="settings"),
 ]

@@ -22,8 +22,17 @@ from lib.store.sql import PROJECT_ROOT
 
 SAMPLE_DIR = PROJECT_ROOT / "data" / "sample"
 # Referenced tables first, so a half-finished load never leaves rows pointing at nothing.
-LOAD_ORDER = ("partners", "issues", "candidates", "members", "interactions", "positions",
-              "commitments", "updates", "actions")
+LOAD_ORDER = (
+    "partners",
+    "issues",
+    "candidates",
+    "members",
+    "interactions",
+    "positions",
+    "commitments",
+    "updates",
+    "actions",
+)
 CORE_TABLES = ("candidates", "issues", "partners", "interactions", "commitments")
 
 

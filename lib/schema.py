@@ -64,7 +64,12 @@ COMMITMENT_STATUS = Choices(
         "compromise": "Compromise",
         "broken": "Promise broken",
     },
-    aliases={"Kept": "kept", "Broken": "broken", "Not rated": "not_yet_rated", "New": "not_yet_rated"},
+    aliases={
+        "Kept": "kept",
+        "Broken": "broken",
+        "Not rated": "not_yet_rated",
+        "New": "not_yet_rated",
+    },
 )
 STANCE = Choices(
     {
@@ -75,11 +80,20 @@ STANCE = Choices(
         "strongly_opposes": "Strongly opposes",
         "unknown": "Unknown",
     },
-    aliases={"Support": "supports", "Oppose": "opposes", "Strongly support": "strongly_supports",
-             "Strongly oppose": "strongly_opposes", "Neutral": "undecided"},
+    aliases={
+        "Support": "supports",
+        "Oppose": "opposes",
+        "Strongly support": "strongly_supports",
+        "Strongly oppose": "strongly_opposes",
+        "Neutral": "undecided",
+    },
 )
 STANCE_SCORE: Mapping[str, int] = {
-    "strongly_supports": 2, "supports": 1, "undecided": 0, "opposes": -1, "strongly_opposes": -2,
+    "strongly_supports": 2,
+    "supports": 1,
+    "undecided": 0,
+    "opposes": -1,
+    "strongly_opposes": -2,
 }
 VISIBILITY = Choices(
     {"public": "Public", "coalition": "Coalition", "restricted": "Restricted"},
@@ -111,8 +125,13 @@ SOURCE = Choices(
 )
 STAGE = Choices({"primary": "Primary", "general": "General", "in_office": "In office"})
 CANDIDATE_STATUS = Choices(
-    {"running": "Running", "won": "Won", "lost": "Lost", "withdrawn": "Withdrawn",
-     "in_office": "In office"}
+    {
+        "running": "Running",
+        "won": "Won",
+        "lost": "Lost",
+        "withdrawn": "Withdrawn",
+        "in_office": "In office",
+    }
 )
 ROLE = Choices({"viewer": "Viewer", "advocate": "Advocate", "staff": "Staff", "admin": "Admin"})
 
@@ -329,6 +348,7 @@ def table(name: str) -> Table:
 
 # --- identities and time ---------------------------------------------------------------------
 
+
 def new_id(table_name: str) -> str:
     """A short id such as ``cmt-3f9a1c2b4d5e``; 48 random bits keep collisions negligible."""
     return f"{table(table_name).id_prefix}-{uuid.uuid4().hex[:12]}"
@@ -454,17 +474,26 @@ def normalise(
         if name is None:
             continue
         if name in source_of:
-            problems.append(Problem(table_name, f"Column {name!r} appears twice; the first is used.",
-                                    column=name))
+            problems.append(
+                Problem(
+                    table_name, f"Column {name!r} appears twice; the first is used.", column=name
+                )
+            )
             continue
         source_of[name] = position
     missing = [name for name in spec.column_names if name not in source_of]
     if missing and not missing_table and len(raw.columns):
-        problems.append(Problem(table_name, "Missing columns: " + ", ".join(missing) + ".",
-                                value=", ".join(missing)))
+        problems.append(
+            Problem(
+                table_name, "Missing columns: " + ", ".join(missing) + ".", value=", ".join(missing)
+            )
+        )
 
-    numbers = pd.Series(list(row_numbers) if row_numbers is not None else range(2, len(raw) + 2),
-                        index=raw.index, dtype="int64")
+    numbers = pd.Series(
+        list(row_numbers) if row_numbers is not None else range(2, len(raw) + 2),
+        index=raw.index,
+        dtype="int64",
+    )
     frame = pd.DataFrame(index=raw.index)
     for column in spec.columns:
         position = source_of.get(column.name)
@@ -479,20 +508,37 @@ def normalise(
         frame[column.name], bad = _parse_column(column, frame[column.name])
         for index in bad.index[bad]:
             typed = str(raw.iat[index, source_of[column.name]])
-            problems.append(Problem(
-                table_name, f"{column.label}: {typed!r} is not " + _expected(column) + ".",
-                row=int(numbers[index]), column=column.name, value=typed,
-                record_id=str(ids[index]).strip() or None,
-            ))
+            problems.append(
+                Problem(
+                    table_name,
+                    f"{column.label}: {typed!r} is not " + _expected(column) + ".",
+                    row=int(numbers[index]),
+                    column=column.name,
+                    value=typed,
+                    record_id=str(ids[index]).strip() or None,
+                )
+            )
     if spec.key:
         frame[spec.key] = frame[spec.key].str.strip()
         for index in frame.index[frame[spec.key] == ""]:
-            problems.append(Problem(table_name, f"Row {int(numbers[index])} has no {spec.key}.",
-                                    row=int(numbers[index]), column=spec.key))
+            problems.append(
+                Problem(
+                    table_name,
+                    f"Row {int(numbers[index])} has no {spec.key}.",
+                    row=int(numbers[index]),
+                    column=spec.key,
+                )
+            )
         duplicated = frame[spec.key].ne("") & frame[spec.key].duplicated(keep=False)
         for record_id in sorted(set(frame.loc[duplicated, spec.key])):
-            problems.append(Problem(table_name, f"{spec.key} {record_id!r} is used by more than "
-                                    "one row.", column=spec.key, record_id=record_id))
+            problems.append(
+                Problem(
+                    table_name,
+                    f"{spec.key} {record_id!r} is used by more than one row.",
+                    column=spec.key,
+                    record_id=record_id,
+                )
+            )
     frame = frame.reset_index(drop=True)
     frame.attrs["problems"] = problems
     return frame
@@ -532,7 +578,9 @@ def _parse_column(column: Column, cells: pd.Series) -> tuple[pd.Series, pd.Serie
     if column.kind is Kind.LIST:
         needs_joining = stripped.str.contains(r";|\n", regex=True)
         values = stripped.copy()
-        values[needs_joining] = stripped[needs_joining].map(lambda text: join_list(split_list(text)))
+        values[needs_joining] = stripped[needs_joining].map(
+            lambda text: join_list(split_list(text))
+        )
         return values, no_problems
     if column.kind is Kind.TIMESTAMP:
         # Kept exactly as stored: updated_at is compared verbatim in conflict checks.
@@ -544,6 +592,7 @@ def _parse_column(column: Column, cells: pd.Series) -> tuple[pd.Series, pd.Serie
 
 
 # --- writing ---------------------------------------------------------------------------------
+
 
 class InvalidValue(ValueError):
     """A value the contract does not allow; ``column`` names the field for the form."""
@@ -582,8 +631,9 @@ def to_cell(column: Column, value: Any) -> str:
         else:
             found = column.choices.lookup().get(fold(str(value)))
             if found is None:
-                raise InvalidValue(column.name, f"{column.label}: {value!r} is not "
-                                   + _expected(column) + ".")
+                raise InvalidValue(
+                    column.name, f"{column.label}: {value!r} is not " + _expected(column) + "."
+                )
             text = found
     elif column.kind is Kind.LIST:
         items = split_list(value) if isinstance(value, str) else list(value)
@@ -593,8 +643,11 @@ def to_cell(column: Column, value: Any) -> str:
     else:
         text = str(value)
     if len(text) > MAX_CELL_CHARS:
-        raise InvalidValue(column.name, f"{column.label} is {len(text):,} characters long; "
-                           f"a cell holds at most {MAX_CELL_CHARS:,}. Shorten it.")
+        raise InvalidValue(
+            column.name,
+            f"{column.label} is {len(text):,} characters long; "
+            f"a cell holds at most {MAX_CELL_CHARS:,}. Shorten it.",
+        )
     return text
 
 
@@ -603,6 +656,7 @@ def to_cells(table_name: str, record: Mapping[str, Any]) -> dict[str, str]:
     spec = table(table_name)
     unknown = [name for name in record if not spec.has(name)]
     if unknown:
-        raise InvalidValue(unknown[0], f"The {table_name} table has no column "
-                           f"{', '.join(map(repr, unknown))}.")
+        raise InvalidValue(
+            unknown[0], f"The {table_name} table has no column {', '.join(map(repr, unknown))}."
+        )
     return {name: to_cell(spec.column(name), value) for name, value in record.items()}

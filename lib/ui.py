@@ -12,6 +12,20 @@ from lib import schema
 from lib.store import Store, StoreError, open_store
 
 
+def page_frame() -> None:
+    """Make sure this page runs inside app.py's router; every page calls this first.
+
+    A page file in pages/ can be run on its own when it is the first page a fresh server is asked
+    for (Streamlit's older pages-directory convention), which would skip app.py's navigation and
+    sidebar. Turning that convention off and rerunning sends the run through app.py.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def secrets() -> dict:
     """The app's secrets, or none when no secrets.toml exists (the embedded default)."""
     try:

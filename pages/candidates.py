@@ -4,6 +4,8 @@ import streamlit as st
 
 from lib import ui
 
+ui.page_frame()
+
 st.title("Candidates")
 tables = ui.tables()
 left, right = st.columns(2)

@@ -4,6 +4,8 @@ import streamlit as st
 
 from lib import schema, ui
 
+ui.page_frame()
+
 st.title("Commitments")
 commitments = ui.tables()["commitments"]
 st.metric("Commitments", len(commitments))

@@ -4,6 +4,8 @@ import streamlit as st
 
 from lib import ui
 
+ui.page_frame()
+
 st.title("Coalition meeting")
 tables = ui.tables()
 left, middle, right = st.columns(3)

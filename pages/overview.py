@@ -7,13 +7,17 @@ import streamlit as st
 from lib import sample, ui
 from lib.store import StoreError
 
+ui.page_frame()
+
 st.title("Coalition Tracker")
 tables = ui.tables()
 
 if sample.is_empty(tables) and not st.session_state.get("start_empty"):
     st.subheader("Welcome! Your coalition's tracker is empty.")
-    st.write("Try it with a fictional sample coalition (4 partner organisations, 8 candidates, "
-             "about 40 meeting reports), or start with your own issues and partners.")
+    st.write(
+        "Try it with a fictional sample coalition (4 partner organisations, 8 candidates, "
+        "about 40 meeting reports), or start with your own issues and partners."
+    )
     load, empty = st.columns(2)
     if load.button("Load the sample coalition", type="primary", width="stretch"):
         try:

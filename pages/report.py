@@ -4,6 +4,8 @@ import streamlit as st
 
 from lib import ui
 
+ui.page_frame()
+
 st.title("Report a candidate interaction")
 interactions = ui.tables()["interactions"]
 st.metric("Reports filed", len(interactions))

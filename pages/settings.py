@@ -6,6 +6,8 @@ import streamlit as st
 from lib import schema, ui
 from lib.store import StoreError
 
+ui.page_frame()
+
 st.title("Settings")
 store = ui.store_or_stop()
 tables = ui.tables()
@@ -22,11 +24,23 @@ st.subheader("Data health")
 if not problems:
     st.success("Everything in the data source reads as expected.")
 else:
-    st.warning(f"{len(problems)} things in the data source could not be read as expected. "
-               "Nothing has been changed; fix them in the source, or use the button below.")
+    st.warning(
+        f"{len(problems)} things in the data source could not be read as expected. "
+        "Nothing has been changed; fix them in the source, or use the button below."
+    )
     st.dataframe(
-        pd.DataFrame([{"Table": p.table, "Row": p.row, "Column": p.column, "Value": p.value,
-                       "Problem": p.message} for p in problems]),
+        pd.DataFrame(
+            [
+                {
+                    "Table": p.table,
+                    "Row": p.row,
+                    "Column": p.column,
+                    "Value": p.value,
+                    "Problem": p.message,
+                }
+                for p in problems
+            ]
+        ),
         hide_index=True,
     )
     if st.button("Create the missing tabs and columns"):

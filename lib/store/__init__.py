@@ -22,8 +22,15 @@ from lib.store.base import (
 from lib.store.sql import PROJECT_ROOT, SqlStore
 
 __all__ = [
-    "ConfigError", "ConflictError", "NotFoundError", "SchemaError", "Store", "StoreError",
-    "UnavailableError", "DEFAULT_DATABASE_URL", "open_store",
+    "ConfigError",
+    "ConflictError",
+    "NotFoundError",
+    "SchemaError",
+    "Store",
+    "StoreError",
+    "UnavailableError",
+    "DEFAULT_DATABASE_URL",
+    "open_store",
 ]
 
 DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_ROOT / 'data' / 'tracker.db'}"
@@ -48,8 +55,10 @@ def open_store(secrets: Mapping[str, Any]) -> Store:
     if "sql" in connections:
         sql = connections["sql"]
         if not isinstance(sql, Mapping) or not str(sql.get("url", "")).strip():
-            raise ConfigError(f"connections.sql.url is missing in {SECRETS_FILE}; set it to a "
-                              "SQLAlchemy URL such as postgresql://user:password@host/dbname.")
+            raise ConfigError(
+                f"connections.sql.url is missing in {SECRETS_FILE}; set it to a "
+                "SQLAlchemy URL such as postgresql://user:password@host/dbname."
+            )
         return _sql_store(str(sql["url"]).strip(), f"connections.sql.url in {SECRETS_FILE}")
     return _sql_store(DEFAULT_DATABASE_URL, "the embedded database")
 
@@ -75,17 +84,23 @@ def _sheet_store(settings: Any) -> Store:
         raise ConfigError(f"[connections.gsheets] in {SECRETS_FILE} must be a table of settings.")
     spreadsheet = str(settings.get("spreadsheet", "")).strip()
     if not spreadsheet:
-        raise ConfigError(f"connections.gsheets.spreadsheet is missing in {SECRETS_FILE}; set it "
-                          "to the Google Sheet's URL.")
+        raise ConfigError(
+            f"connections.gsheets.spreadsheet is missing in {SECRETS_FILE}; set it "
+            "to the Google Sheet's URL."
+        )
     for key in SERVICE_ACCOUNT_KEYS:
         if not str(settings.get(key, "")).strip():
-            raise ConfigError(f"connections.gsheets.{key} is missing in {SECRETS_FILE}; copy it "
-                              "from the service account's JSON key file.")
+            raise ConfigError(
+                f"connections.gsheets.{key} is missing in {SECRETS_FILE}; copy it "
+                "from the service account's JSON key file."
+            )
     info = {key: value for key, value in settings.items() if key != "spreadsheet"}
     info.setdefault("type", "service_account")
     try:
         client = gspread.service_account_from_dict(info, scopes=list(SCOPES))
     except (ValueError, GoogleAuthError) as error:
-        raise ConfigError(f"connections.gsheets.private_key in {SECRETS_FILE} is not a valid "
-                          f"service-account key ({error}).") from error
+        raise ConfigError(
+            f"connections.gsheets.private_key in {SECRETS_FILE} is not a valid "
+            f"service-account key ({error})."
+        ) from error
     return SheetStore(client, spreadsheet, service_account_email=str(settings["client_email"]))

@@ -1,4 +1,4 @@
-"""What every backend shares: validation of writes, ids and stamps, and the per-process read cache."""
+"""What every backend shares: validating writes, ids and stamps, and the read cache."""
 
 from __future__ import annotations
 
@@ -20,7 +20,9 @@ class StoreError(Exception):
 class ConflictError(StoreError):
     """The record changed since it was read; ``current`` holds the stored values where known."""
 
-    def __init__(self, table: str, record_id: str, expected: str | None, current: Mapping[str, str]):
+    def __init__(
+        self, table: str, record_id: str, expected: str | None, current: Mapping[str, str]
+    ):
         self.table = table
         self.record_id = record_id
         self.expected = expected
@@ -36,8 +38,10 @@ class NotFoundError(StoreError, KeyError):
     def __init__(self, table: str, record_id: str):
         self.table = table
         self.record_id = record_id
-        super().__init__(f"No {table[:-1]} with id {record_id!r} exists (it may have been deleted "
-                         "from the sheet by hand).")
+        super().__init__(
+            f"No {table[:-1]} with id {record_id!r} exists (it may have been deleted "
+            "from the sheet by hand)."
+        )
 
     def __str__(self) -> str:  # KeyError would otherwise quote the message
         return str(self.args[0])
@@ -82,8 +86,9 @@ class Store(ABC):
         """Store complete records, skipping any whose key is already stored."""
 
     @abstractmethod
-    def _update_record(self, table: str, key: str, cells: dict[str, str],
-                       expected_updated_at: str | None) -> None:
+    def _update_record(
+        self, table: str, key: str, cells: dict[str, str], expected_updated_at: str | None
+    ) -> None:
         """Write ``cells`` into the record with this key, checking ``updated_at`` when given."""
 
     # --- the interface ---------------------------------------------------------------------------
@@ -118,8 +123,13 @@ class Store(ABC):
         key = schema.table(table).key
         return [record[key] for record in records] if key else []
 
-    def update(self, table: str, id: str, changes: Mapping[str, Any],
-               expected_updated_at: str | None = None) -> dict[str, str]:
+    def update(
+        self,
+        table: str,
+        id: str,
+        changes: Mapping[str, Any],
+        expected_updated_at: str | None = None,
+    ) -> dict[str, str]:
         """Change some fields of one record; returns the cells written (with the new updated_at).
 
         With ``expected_updated_at``, raises :class:`ConflictError` if the record was changed
@@ -130,8 +140,9 @@ class Store(ABC):
             raise SchemaError(f"Rows of the {table} table are never changed, only added.")
         frozen = {spec.key, "created_at", "created_by"} & set(changes)
         if frozen:
-            raise schema.InvalidValue(sorted(frozen)[0], f"{', '.join(sorted(frozen))} cannot be "
-                                      "changed.")
+            raise schema.InvalidValue(
+                sorted(frozen)[0], f"{', '.join(sorted(frozen))} cannot be changed."
+            )
         if expected_updated_at is not None and not spec.has("updated_at"):
             raise SchemaError(f"The {table} table has no updated_at to check conflicts against.")
         cells = schema.to_cells(table, changes)

@@ -8,6 +8,10 @@ Request budget (the Sheets API quota is per minute): ``read_all`` is one ``value
 (plus one metadata request the first time), ``append`` one ``values.append`` while the tab's header
 is fresh in the cache, ``update`` one ``values.batchGet`` to find the row and one
 ``values.batchUpdate`` to write it.
+
+Appends are idempotent by id: keys known to be in the tab (from the last read and this process's
+own appends) are skipped, and when an earlier append's outcome is unknown (a timeout or a 5xx
+after the request was sent) the tab's id column is read first.
 """
 
 from __future__ import annotations
@@ -124,10 +128,13 @@ class SheetStore(Store):
         self.key = spreadsheet_key(spreadsheet)
         self.retry = retry or RetryPolicy()
         self.service_account_email = service_account_email or getattr(
-            self.http.auth, "service_account_email", None
+            getattr(self.http, "auth", None), "service_account_email", None
         )
         self._metadata_cache: _Metadata | None = None
         self._headers: dict[str, tuple[list[str], float]] = {}
+        # Keys known to be in each tab (from the last read and our own appends), so a repeated
+        # append is skipped without a request; keys whose append failed ambiguously are checked.
+        self._known_keys: dict[str, set[str]] = {}
         self._unconfirmed_ids: set[str] = set()
         self._state_lock = threading.Lock()
         # Finding a row and writing it are two requests; within this process (every session of
@@ -177,10 +184,16 @@ class SheetStore(Store):
                 "[connections.gsheets] in .streamlit/secrets.toml."
             )
         if status is None or status in RETRYABLE_STATUSES:
-            reason = (f"{status} {error.error.get('message', '')}".strip()
-                      if isinstance(error, APIError) else type(error).__name__)
-            outcome = ("Your change is kept here; try again in a minute." if writes
-                       else "Try again in a minute.")
+            reason = (
+                f"{status} {error.error.get('message', '')}".strip()
+                if isinstance(error, APIError)
+                else type(error).__name__
+            )
+            outcome = (
+                "Your change is kept here; try again in a minute."
+                if writes
+                else "Try again in a minute."
+            )
             return UnavailableError(
                 f"Google Sheets did not answer after {self.retry.attempts} attempts ({reason}). "
                 + outcome
@@ -202,8 +215,12 @@ class SheetStore(Store):
             if name is None or name in tabs:
                 continue
             grid = properties.get("gridProperties", {})
-            tabs[name] = Tab(properties["title"], properties["sheetId"],
-                             grid.get("rowCount", 0), grid.get("columnCount", 0))
+            tabs[name] = Tab(
+                properties["title"],
+                properties["sheetId"],
+                grid.get("rowCount", 0),
+                grid.get("columnCount", 0),
+            )
         metadata = _Metadata(raw["properties"]["title"], tabs)
         with self._state_lock:
             self._metadata_cache = metadata
@@ -214,7 +231,7 @@ class SheetStore(Store):
         if tab is None:
             raise SchemaError(
                 f"The Google Sheet has no {table!r} tab. Open Settings and choose "
-                "\"Create the missing tabs\"."
+                '"Create the missing tabs".'
             )
         return tab
 
@@ -239,18 +256,22 @@ class SheetStore(Store):
     def _read_tables(self) -> dict[str, pd.DataFrame]:
         metadata = self._metadata()
         if not metadata.tabs:
-            return {name: schema.normalise(name, pd.DataFrame(), missing_table=True)
-                    for name in schema.TABLES}
+            return {
+                name: schema.normalise(name, pd.DataFrame(), missing_table=True)
+                for name in schema.TABLES
+            }
         try:
-            grids = self._with_retries(lambda: self._batch_get(
-                [tab.quoted for tab in metadata.tabs.values()]))
+            grids = self._with_retries(
+                lambda: self._batch_get([tab.quoted for tab in metadata.tabs.values()])
+            )
         except StoreError as error:
             if not isinstance(error.__cause__, APIError) or _status_of(error.__cause__) != 400:
                 raise
             # A tab was renamed or deleted by hand since the metadata was read.
             metadata = self._metadata(refresh=True)
-            grids = self._with_retries(lambda: self._batch_get(
-                [tab.quoted for tab in metadata.tabs.values()]))
+            grids = self._with_retries(
+                lambda: self._batch_get([tab.quoted for tab in metadata.tabs.values()])
+            )
         values_of = dict(zip(metadata.tabs, grids, strict=True))
         frames = {}
         for name in schema.TABLES:
@@ -265,6 +286,10 @@ class SheetStore(Store):
             raw = pd.DataFrame(rows, columns=range(width), dtype=object)
             raw.columns = header  # positional first, so duplicate or blank headers survive
             frames[name] = schema.normalise(name, raw, row_numbers=range(2, len(rows) + 2))
+            key = schema.table(name).key
+            if key:
+                with self._state_lock:
+                    self._known_keys[name] = set(frames[name][key])
         return frames
 
     # --- writing -------------------------------------------------------------------------------
@@ -292,7 +317,7 @@ class SheetStore(Store):
     def _missing_columns_error(self, table: str, missing: list[str]) -> SchemaError:
         return SchemaError(
             f"The {table!r} tab has no column {', '.join(missing)}. Open Settings and choose "
-            "\"Add the missing columns\"; nothing in the sheet is changed otherwise."
+            '"Add the missing columns"; nothing in the sheet is changed otherwise.'
         )
 
     def _stored_keys(self, tab: Tab, key_position: int) -> set[str]:
@@ -305,15 +330,23 @@ class SheetStore(Store):
         tab = self._tab(table)
         header = self._header(table)
         positions = self._positions(table, header)
-        missing = [name for name in schema.table(table).column_names
-                   if name not in positions and any(record[name] for record in records)]
+        missing = [
+            name
+            for name in schema.table(table).column_names
+            if name not in positions and any(record[name] for record in records)
+        ]
         if missing:
             raise self._missing_columns_error(table, missing)
         key = schema.table(table).key
         pending = records
-        if key and self._unconfirmed_ids & {record[key] for record in records}:
-            stored = self._with_retries(lambda: self._stored_keys(tab, positions[key]))
-            pending = [record for record in records if record[key] not in stored]
+        if key:
+            with self._state_lock:
+                known = set(self._known_keys.get(table, ()))
+                uncertain = self._unconfirmed_ids & {record[key] for record in records}
+            pending = [record for record in records if record[key] not in known]
+            if uncertain:
+                stored = self._with_retries(lambda: self._stored_keys(tab, positions[key]))
+                pending = [record for record in pending if record[key] not in stored]
 
         width = max(len(header), max(positions.values(), default=-1) + 1)
 
@@ -334,9 +367,13 @@ class SheetStore(Store):
                 pending = [record for record in pending if record[key] not in stored]
             if pending:
                 self.http.values_append(
-                    self.key, f"{tab.quoted}!A1",
+                    self.key,
+                    f"{tab.quoted}!A1",
                     params={"valueInputOption": "RAW", "insertDataOption": "INSERT_ROWS"},
-                    body={"majorDimension": "ROWS", "values": [row_of(record) for record in pending]},
+                    body={
+                        "majorDimension": "ROWS",
+                        "values": [row_of(record) for record in pending],
+                    },
                 )
 
         ids = {record[key] for record in records} if key else set()
@@ -348,9 +385,11 @@ class SheetStore(Store):
             raise
         with self._state_lock:
             self._unconfirmed_ids -= ids
+            self._known_keys.setdefault(table, set()).update(ids)
 
-    def _update_record(self, table: str, key: str, cells: dict[str, str],
-                       expected_updated_at: str | None) -> None:
+    def _update_record(
+        self, table: str, key: str, cells: dict[str, str], expected_updated_at: str | None
+    ) -> None:
         tab = self._tab(table)
         key_name = schema.table(table).key
         assert key_name is not None
@@ -367,7 +406,10 @@ class SheetStore(Store):
             if missing:
                 raise self._missing_columns_error(table, missing)
             data = [
-                {"range": f"{tab.quoted}!{_column_letter(positions[name])}{row}", "values": [[value]]}
+                {
+                    "range": f"{tab.quoted}!{_column_letter(positions[name])}{row}",
+                    "values": [[value]],
+                }
                 for name, value in cells.items()
             ]
             self.http.values_batch_update(self.key, {"valueInputOption": "RAW", "data": data})
@@ -385,30 +427,42 @@ class SheetStore(Store):
             positions = self._positions(table, header)
             if key_name not in positions:
                 raise self._missing_columns_error(table, [key_name])
-            key_cells = [row[positions[key_name]] if len(row) > positions[key_name] else ""
-                         for row in grid]
+            key_cells = [
+                row[positions[key_name]] if len(row) > positions[key_name] else "" for row in grid
+            ]
             stamp_position = positions.get("updated_at")
-            stamps = [row[stamp_position] if stamp_position is not None and len(row) > stamp_position
-                      else "" for row in grid]
+            stamps = [
+                row[stamp_position]
+                if stamp_position is not None and len(row) > stamp_position
+                else ""
+                for row in grid
+            ]
         else:
             positions = self._positions(table, header)
             if key_name not in positions:
                 raise self._missing_columns_error(table, [key_name])
-            ranges = [f"{tab.quoted}!1:1", f"{tab.quoted}!{_column_letter(positions[key_name])}:"
-                      f"{_column_letter(positions[key_name])}"]
+            ranges = [
+                f"{tab.quoted}!1:1",
+                f"{tab.quoted}!{_column_letter(positions[key_name])}:"
+                f"{_column_letter(positions[key_name])}",
+            ]
             if "updated_at" in positions:
                 letter = _column_letter(positions["updated_at"])
                 ranges.append(f"{tab.quoted}!{letter}:{letter}")
             grids = self._batch_get(ranges, major="COLUMNS")
             live_header = [str(column[0]) if column else "" for column in grids[0]]
-            if [schema.fold(cell) for cell in live_header] != [schema.fold(cell) for cell in header]:
+            if [schema.fold(cell) for cell in live_header] != [
+                schema.fold(cell) for cell in header
+            ]:
                 # Columns were moved by hand: forget the header and look again.
                 with self._state_lock:
                     self._headers.pop(table, None)
                 return self._locate(table, tab, key_name, key)
             key_cells = [str(cell) for cell in (grids[1][0] if grids[1] else [])]
             stamps = [str(cell) for cell in (grids[2][0] if len(grids) > 2 and grids[2] else [])]
-        matches = [index for index, cell in enumerate(key_cells) if index and str(cell).strip() == key]
+        matches = [
+            index for index, cell in enumerate(key_cells) if index and str(cell).strip() == key
+        ]
         if not matches:
             raise NotFoundError(table, key)
         if len(matches) > 1:
@@ -422,46 +476,69 @@ class SheetStore(Store):
     # --- schema --------------------------------------------------------------------------------
 
     def ensure_schema(self) -> None:
-        """Add missing tabs, then missing header cells after the last used one; data is untouched."""
+        """Add missing tabs, then missing header cells after the last used one; no data moves."""
         metadata = self._metadata(refresh=True)
         missing_tabs = [name for name in schema.TABLES if name not in metadata.tabs]
         if missing_tabs:
             requests_ = [
-                {"addSheet": {"properties": {"title": name, "gridProperties": {
-                    "rowCount": NEW_TAB_ROWS,
-                    "columnCount": max(26, len(schema.table(name).columns)),
-                }}}}
+                {
+                    "addSheet": {
+                        "properties": {
+                            "title": name,
+                            "gridProperties": {
+                                "rowCount": NEW_TAB_ROWS,
+                                "columnCount": max(26, len(schema.table(name).columns)),
+                            },
+                        }
+                    }
+                }
                 for name in missing_tabs
             ]
-            self._with_retries(lambda: self.http.batch_update(self.key, {"requests": requests_}),
-                               writes=True)
+            self._with_retries(
+                lambda: self.http.batch_update(self.key, {"requests": requests_}), writes=True
+            )
             metadata = self._metadata(refresh=True)
 
         tabs = list(metadata.tabs.items())
-        headers = self._with_retries(lambda: self._batch_get(
-            [f"{tab.quoted}!1:1" for _, tab in tabs]))
+        headers = self._with_retries(
+            lambda: self._batch_get([f"{tab.quoted}!1:1" for _, tab in tabs])
+        )
         widen: list[dict[str, Any]] = []
         data: list[dict[str, Any]] = []
         for (name, tab), grid in zip(tabs, headers, strict=True):
             header = [str(cell) for cell in grid[0]] if grid else []
             positions = self._positions(name, header)
-            missing = [column for column in schema.table(name).column_names
-                       if column not in positions]
+            missing = [
+                column for column in schema.table(name).column_names if column not in positions
+            ]
             if not missing:
                 continue
-            used = max((index + 1 for index, cell in enumerate(header) if str(cell).strip()),
-                       default=0)
+            used = max(
+                (index + 1 for index, cell in enumerate(header) if str(cell).strip()), default=0
+            )
             needed = used + len(missing)
             if needed > tab.columns:
-                widen.append({"appendDimension": {"sheetId": tab.sheet_id, "dimension": "COLUMNS",
-                                                  "length": needed - tab.columns}})
+                widen.append(
+                    {
+                        "appendDimension": {
+                            "sheetId": tab.sheet_id,
+                            "dimension": "COLUMNS",
+                            "length": needed - tab.columns,
+                        }
+                    }
+                )
             data.append({"range": f"{tab.quoted}!{_column_letter(used)}1", "values": [missing]})
         if widen:
-            self._with_retries(lambda: self.http.batch_update(self.key, {"requests": widen}),
-                               writes=True)
+            self._with_retries(
+                lambda: self.http.batch_update(self.key, {"requests": widen}), writes=True
+            )
         if data:
-            self._with_retries(lambda: self.http.values_batch_update(
-                self.key, {"valueInputOption": "RAW", "data": data}), writes=True)
+            self._with_retries(
+                lambda: self.http.values_batch_update(
+                    self.key, {"valueInputOption": "RAW", "data": data}
+                ),
+                writes=True,
+            )
         with self._state_lock:
             self._headers.clear()
         self._metadata(refresh=True)

@@ -49,7 +49,11 @@ class SqlStore(Store):
     def __init__(self, url: str) -> None:
         super().__init__()
         self.url = _engine_url(url)
-        if self.url.get_backend_name() == "sqlite" and self.url.database not in (None, "", ":memory:"):
+        if self.url.get_backend_name() == "sqlite" and self.url.database not in (
+            None,
+            "",
+            ":memory:",
+        ):
             Path(self.url.database).parent.mkdir(parents=True, exist_ok=True)
         self.engine: Engine = sa.create_engine(self.url, pool_pre_ping=True)
         if self.url.get_backend_name() == "sqlite":
@@ -59,8 +63,12 @@ class SqlStore(Store):
             spec.name: sa.Table(
                 spec.name,
                 self.metadata,
-                *(sa.Column(name, sa.Text, primary_key=(name == spec.key), nullable=name != spec.key)
-                  for name in spec.column_names),
+                *(
+                    sa.Column(
+                        name, sa.Text, primary_key=(name == spec.key), nullable=name != spec.key
+                    )
+                    for name in spec.column_names
+                ),
             )
             for spec in schema.TABLES.values()
         }
@@ -88,10 +96,12 @@ class SqlStore(Store):
                 present = {column["name"] for column in inspector.get_columns(name)}
                 for column in table.columns:
                     if column.name not in present:
-                        connection.execute(sa.text(
-                            f"ALTER TABLE {preparer.quote(name)} "
-                            f"ADD COLUMN {preparer.quote(column.name)} TEXT"
-                        ))
+                        connection.execute(
+                            sa.text(
+                                f"ALTER TABLE {preparer.quote(name)} "
+                                f"ADD COLUMN {preparer.quote(column.name)} TEXT"
+                            )
+                        )
 
     def _read_tables(self) -> dict[str, pd.DataFrame]:
         frames = {}
@@ -99,8 +109,9 @@ class SqlStore(Store):
             present = set(sa.inspect(connection).get_table_names())
             for name, table in self.tables.items():
                 if name not in present:
-                    frames[name] = schema.normalise(name, pd.DataFrame(columns=table.columns.keys()),
-                                                    missing_table=True)
+                    frames[name] = schema.normalise(
+                        name, pd.DataFrame(columns=table.columns.keys()), missing_table=True
+                    )
                     continue
                 result = connection.execute(sa.select(table))
                 raw = pd.DataFrame(result.all(), columns=list(result.keys()), dtype=object)
@@ -118,21 +129,27 @@ class SqlStore(Store):
             statement = dialect.insert(target).on_conflict_do_nothing(index_elements=[key])
             connection.execute(statement, records)
 
-    def _update_record(self, table: str, key: str, cells: dict[str, str],
-                       expected_updated_at: str | None) -> None:
+    def _update_record(
+        self, table: str, key: str, cells: dict[str, str], expected_updated_at: str | None
+    ) -> None:
         target = self.tables[table]
         key_column = target.c[schema.table(table).key]
         statement = sa.update(target).where(key_column == key).values(cells)
         if expected_updated_at is not None:
-            statement = statement.where(sa.func.coalesce(target.c.updated_at, "") == expected_updated_at)
+            statement = statement.where(
+                sa.func.coalesce(target.c.updated_at, "") == expected_updated_at
+            )
         with self._connect() as connection:
             if connection.execute(statement).rowcount:
                 return
-            current = connection.execute(sa.select(target).where(key_column == key)).mappings().first()
+            current = (
+                connection.execute(sa.select(target).where(key_column == key)).mappings().first()
+            )
         if current is None:
             raise NotFoundError(table, key)
-        raise ConflictError(table, key, expected_updated_at,
-                            {name: value or "" for name, value in current.items()})
+        raise ConflictError(
+            table, key, expected_updated_at, {name: value or "" for name, value in current.items()}
+        )
 
     @contextmanager
     def _connect(self) -> Iterator[sa.Connection]:

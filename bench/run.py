@@ -1,0 +1,202 @@
+"""`make bench`: how the store performs on a large coalition.
+
+Seeds 10,000 interactions and 20,000 commitments (plus the candidates, issues and partners they
+point at), then measures on SQLite and on the in-process Sheets fake:
+- ``read_all`` with a cold cache (median of several runs);
+- how many HTTP requests ``read_all``, ``append`` and ``update`` cost against the Sheets API.
+
+Prints a Markdown table and writes it to bench/results/latest.md.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+
+import gspread
+
+from lib import schema
+from lib.store import Store
+from lib.store.sheets import SheetStore
+from lib.store.sql import PROJECT_ROOT, SqlStore
+from tests.fake_sheets import FakeSheets
+
+INTERACTIONS = 10_000
+COMMITMENTS = 20_000
+RUNS = 5
+RESULTS = PROJECT_ROOT / "bench" / "results" / "latest.md"
+
+
+def seed_rows(rng: random.Random) -> dict[str, list[dict[str, object]]]:
+    """A coalition of the benchmark's size, with realistic lengths of text."""
+    today = date.today()
+    issues = [{"id": f"iss-{n:04d}", "name": f"Issue {n}", "ask": "Fund it " * 4} for n in range(8)]
+    partners = [
+        {"id": f"ptn-{n:04d}", "name": f"Partner {n}", "strengths": ["labor", "parents"]}
+        for n in range(6)
+    ]
+    candidates = [
+        {
+            "id": f"cand-{n:04d}",
+            "name": f"Candidate {n}",
+            "office": "City Council",
+            "district": f"{n % 9:02d}",
+            "stage": "general",
+            "status": "running",
+            "priorities": ["economy", "housing"],
+        }
+        for n in range(120)
+    ]
+    interactions = [
+        {
+            "id": f"int-{n:06d}",
+            "date": (today - timedelta(days=rng.randint(0, 700))).isoformat(),
+            "candidate_id": rng.choice(candidates)["id"],
+            "kind": rng.choice(schema.INTERACTION_KIND.values),
+            "visibility": rng.choice(schema.VISIBILITY.values),
+            "partner_ids": [rng.choice(partners)["id"]],
+            "talking_points": "We explained the housing trust fund and its costs. " * 3,
+            "takeaways": "Supportive in principle; wants a cost estimate before committing. " * 2,
+        }
+        for n in range(INTERACTIONS)
+    ]
+    commitments = [
+        {
+            "id": f"cmt-{n:06d}",
+            "candidate_id": rng.choice(candidates)["id"],
+            "issue_id": rng.choice(issues)["id"],
+            "interaction_id": rng.choice(interactions)["id"],
+            "text": "Will co-sponsor the ordinance and vote for full funding.",
+            "made_on": (today - timedelta(days=rng.randint(0, 700))).isoformat(),
+            "status": rng.choice(schema.COMMITMENT_STATUS.values),
+            "owner": f"Staffer {rng.randint(1, 12)}",
+            "follow_up_by": (today + timedelta(days=rng.randint(-60, 90))).isoformat(),
+            "visibility": rng.choice(schema.VISIBILITY.values),
+        }
+        for n in range(COMMITMENTS)
+    ]
+    return {
+        "issues": issues,
+        "partners": partners,
+        "candidates": candidates,
+        "interactions": interactions,
+        "commitments": commitments,
+    }
+
+
+def seed(store: Store, rows: dict[str, list[dict[str, object]]]) -> None:
+    store.ensure_schema()
+    for table, records in rows.items():
+        store.append(table, records)
+
+
+def median_seconds(action: Callable[[], object], runs: int = RUNS) -> float:
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        action()
+        timings.append(time.perf_counter() - started)
+    return statistics.median(timings)
+
+
+def cold_read(store: Store) -> Callable[[], object]:
+    def read() -> object:
+        store.clear_cache()
+        return store.read_all()
+
+    return read
+
+
+def requests_for(fake: FakeSheets, action: Callable[[], object]) -> str:
+    fake.reset_log()
+    action()
+    kinds = [entry.kind for entry in fake.log]
+    return f"{len(kinds)} ({', '.join(kinds)})"
+
+
+def main() -> int:
+    rows = seed_rows(random.Random(2026))
+    lines = [
+        f"Dataset: {INTERACTIONS:,} interactions, {COMMITMENTS:,} commitments, "
+        f"{len(rows['candidates'])} candidates. Python {sys.version.split()[0]}.",
+        "",
+        "| measurement | result |",
+        "|---|---|",
+    ]
+
+    with tempfile.TemporaryDirectory() as directory:
+        sqlite = SqlStore(f"sqlite:///{Path(directory) / 'bench.db'}")
+        seed(sqlite, rows)
+        lines.append(
+            f"| SQLite `read_all`, cold cache (median of {RUNS}) | "
+            f"{median_seconds(cold_read(sqlite)) * 1000:.0f} ms |"
+        )
+        lines.append(
+            f"| SQLite `read_all`, warm cache (median of {RUNS}) | "
+            f"{median_seconds(sqlite.read_all) * 1000:.1f} ms |"
+        )
+        sqlite.engine.dispose()
+
+    fake = FakeSheets()
+    key = fake.create_spreadsheet("Benchmark coalition")
+    sheet = SheetStore(gspread.Client(auth=None, session=fake), key)  # type: ignore[arg-type]
+    seed(sheet, rows)
+    fresh = SheetStore(gspread.Client(auth=None, session=fake), key)  # type: ignore[arg-type]
+    lines.append(
+        f"| Sheets fake: first `read_all` of a new store | {requests_for(fake, fresh.read_all)} |"
+    )
+    lines.append(
+        f"| Sheets fake: `read_all` after the cache expires | "
+        f"{requests_for(fake, cold_read(fresh))} |"
+    )
+    lines.append(
+        f"| Sheets fake: `read_all`, cold cache (median of {RUNS}) | "
+        f"{median_seconds(cold_read(fresh)) * 1000:.0f} ms |"
+    )
+    fresh.read_all()
+    lines.append(
+        "| Sheets fake: `append` one commitment (after a read) | "
+        + requests_for(fake, lambda: fresh.append("commitments", [{"text": "New"}]))
+        + " |"
+    )
+    stamp = fresh.read("commitments").set_index("id").loc["cmt-000042", "updated_at"]
+    lines.append(
+        "| Sheets fake: `update` one commitment (after a read) | "
+        + requests_for(
+            fake,
+            lambda: fresh.update(
+                "commitments", "cmt-000042", {"status": "kept"}, expected_updated_at=stamp
+            ),
+        )
+        + " |"
+    )
+    cold = SheetStore(gspread.Client(auth=None, session=fake), key)  # type: ignore[arg-type]
+    cold.title  # noqa: B018 - metadata only, so the counts below are for a cold header cache
+    lines.append(
+        "| Sheets fake: `append` with no read first | "
+        + requests_for(fake, lambda: cold.append("commitments", [{"text": "Cold"}]))
+        + " |"
+    )
+    lines.append(
+        "| Sheets fake: `update` with no read first | "
+        + requests_for(
+            fake, lambda: cold.update("commitments", "cmt-000043", {"status": "stalled"})
+        )
+        + " |"
+    )
+
+    report = "\n".join(lines)
+    print(report)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(report + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

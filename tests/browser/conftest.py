@@ -1,0 +1,128 @@
+"""A real app server and a real Chromium for the browser tests.
+
+Chromium comes from Debian (/usr/bin/chromium); the tests fail rather than skip without it, so a
+machine that cannot run them never passes silently.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+import requests
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from lib.sample import load_sample
+from lib.store.sql import PROJECT_ROOT, SqlStore
+from tests.conftest import free_port
+
+CHROMIUM = Path("/usr/bin/chromium")
+OUTPUT = PROJECT_ROOT / "test-output"
+# Without these, Chromium keeps trying to reach Google's services through a closed network.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@dataclass
+class AppServer:
+    url: str
+    database_url: str
+
+
+def start_app(database_url: str, log: Path) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    env = {**os.environ, "TRACKER_DATABASE_URL": database_url}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+            "--server.fileWatcherType",
+            "none",
+        ],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited early; see {log}")
+        try:
+            if requests.get(f"{url}/_stcore/health", timeout=2).text == "ok":
+                return process, url
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.3)
+    process.kill()
+    raise RuntimeError(f"streamlit did not become healthy in 60 s; see {log}")
+
+
+@pytest.fixture(scope="session")
+def sample_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+    """The app on its own SQLite database holding the sample coalition."""
+    OUTPUT.mkdir(exist_ok=True)
+    database_url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'tracker.db'}"
+    store = SqlStore(database_url)
+    store.ensure_schema()
+    load_sample(store, date.today())
+    store.engine.dispose()
+    process, url = start_app(database_url, OUTPUT / "streamlit-sample.log")
+    try:
+        yield AppServer(url, database_url)
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail(
+            "Chromium is missing: install Debian's chromium package "
+            "(apt-get install chromium); .ci/run does this."
+        )
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    opened = context.new_page()
+    yield opened
+    context.close()
+
+
+def wait_for_app(page: Page) -> None:
+    """Wait until Streamlit has finished running the page's script."""
+    page.wait_for_selector("[data-testid='stMain'] h1", timeout=30_000)
+    page.wait_for_function(
+        "() => !document.querySelector(\"[data-testid='stStatusWidget']\")", timeout=30_000
+    )

@@ -1,0 +1,210 @@
+"""Shared fixtures: a private PostgreSQL server, and a store per backend for the contract suite."""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import gspread
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+from lib import schema
+from lib.store import Store
+from lib.store.sheets import RetryPolicy, SheetStore
+from lib.store.sql import SqlStore
+from tests.fake_sheets import FakeSheets
+
+NO_WAIT = RetryPolicy(attempts=4, base_delay=0.0, max_delay=0.0)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _postgres_bin() -> Path:
+    found = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda path: int(Path(path).parts[-3])
+    )
+    if not found:
+        pytest.fail(
+            "PostgreSQL is not installed, so the store contract suite cannot run on it. "
+            "Install it with: apt-get install postgresql (.ci/run does this)."
+        )
+    return Path(found[-1]).parent
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """A throwaway PostgreSQL server on loopback for this test session; yields its base URL."""
+    given = os.environ.get("TRACKER_TEST_POSTGRES_URL")
+    if given:
+        yield given
+        return
+    bindir = _postgres_bin()
+    home = Path(tempfile.mkdtemp(prefix="tracker-pg-"))
+    data = home / "data"
+    # initdb refuses to run as root, so a root test run hands the server to the postgres user.
+    as_owner: list[str] = []
+    if os.geteuid() == 0:
+        shutil.chown(home, user="postgres")
+        as_owner = ["runuser", "-u", "postgres", "--"]
+    port = free_port()
+    subprocess.run(
+        [
+            *as_owner,
+            str(bindir / "initdb"),
+            "-D",
+            str(data),
+            "-A",
+            "trust",
+            "-U",
+            "postgres",
+            "-E",
+            "UTF8",
+            "--no-sync",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        [
+            *as_owner,
+            str(bindir / "pg_ctl"),
+            "-D",
+            str(data),
+            "-w",
+            "-l",
+            str(home / "server.log"),
+            "-o",
+            f"-p {port} -k {home} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c max_connections=200",
+            "start",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}"
+    finally:
+        subprocess.run(
+            [*as_owner, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
+            capture_output=True,
+        )
+        shutil.rmtree(home, ignore_errors=True)
+
+
+@pytest.fixture
+def postgres_url(postgres_server: str) -> Iterator[str]:
+    """A fresh, empty database on the session's server."""
+    name = f"tracker_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(f"{postgres_server}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    yield f"{postgres_server}/{name}"
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def fake() -> FakeSheets:
+    return FakeSheets()
+
+
+def sheet_store(fake: FakeSheets, key: str, **options: object) -> SheetStore:
+    options.setdefault("retry", NO_WAIT)
+    return SheetStore(gspread.Client(auth=None, session=fake), key, **options)  # type: ignore[arg-type]
+
+
+@dataclass
+class Backend:
+    """A store plus the means to look behind it and to edit it the way a person would."""
+
+    name: str
+    store: Store
+    #: replace a table's contents with this header and these rows, as typed by hand
+    hand_edit: Callable[[str, list[str], list[list[str]]], None]
+    #: the table exactly as stored, every column including ones a person added
+    raw: Callable[[str], pd.DataFrame]
+
+
+def canonical_header(table: str, header: list[str]) -> list[str]:
+    """Contract columns under their contract names, whatever their spelling; others as they are."""
+    names = {schema.fold(name): name for name in schema.table(table).column_names}
+    return [names.get(schema.fold(cell), cell) for cell in header]
+
+
+def _sql_backend(name: str, url: str) -> Backend:
+    store = SqlStore(url)
+    store.ensure_schema()
+    engine = store.engine
+
+    def hand_edit(table: str, header: list[str], rows: list[list[str]]) -> None:
+        header = canonical_header(table, header)
+        preparer = engine.dialect.identifier_preparer
+        with engine.begin() as connection:
+            present = {column["name"] for column in sa.inspect(connection).get_columns(table)}
+            for column in header:
+                if column not in present:
+                    connection.execute(
+                        sa.text(
+                            f"ALTER TABLE {preparer.quote(table)} ADD COLUMN "
+                            f"{preparer.quote(column)} TEXT"
+                        )
+                    )
+            connection.execute(sa.text(f"DELETE FROM {preparer.quote(table)}"))
+            target = sa.Table(table, sa.MetaData(), autoload_with=connection)
+            for row in rows:
+                if any(cell.strip() for cell in row):  # a database has no blank rows
+                    connection.execute(
+                        sa.insert(target).values(dict(zip(header, row, strict=True)))
+                    )
+        store.clear_cache()
+
+    def raw(table: str) -> pd.DataFrame:
+        with engine.connect() as connection:
+            return pd.read_sql_table(table, connection).fillna("")
+
+    return Backend(name, store, hand_edit, raw)
+
+
+def _sheets_backend(fake: FakeSheets) -> Backend:
+    key = fake.create_spreadsheet("Coalition Tracker")
+    store = sheet_store(fake, key)
+    store.ensure_schema()
+
+    def hand_edit(table: str, header: list[str], rows: list[list[str]]) -> None:
+        fake.delete_tab(key, table)
+        fake.add_tab(key, table, [header, *rows])
+        store.clear_cache()
+
+    def raw(table: str) -> pd.DataFrame:
+        grid = fake.grid(key, table)
+        width = len(grid[0])
+        return pd.DataFrame(
+            [row + [""] * (width - len(row)) for row in grid[1:]],
+            columns=canonical_header(table, grid[0]),
+        )
+
+    return Backend("sheets", store, hand_edit, raw)
+
+
+@pytest.fixture(params=["sqlite", "postgres", "sheets"])
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Backend:
+    if request.param == "sqlite":
+        return _sql_backend("sqlite", f"sqlite:///{tmp_path / 'tracker.db'}")
+    if request.param == "postgres":
+        return _sql_backend("postgres", request.getfixturevalue("postgres_url"))
+    return _sheets_backend(request.getfixturevalue("fake"))

@@ -1,0 +1,235 @@
+"""Every page, run through Streamlit's AppTest on a real SQLite database and on the Sheets fake."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import gspread
+import pandas as pd
+import pytest
+import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
+
+from lib import sample, schema
+from lib.store.sql import PROJECT_ROOT, SqlStore
+from tests.fake_sheets import FakeSheets
+
+PAGES = [
+    "pages/overview.py",
+    "pages/report.py",
+    "pages/candidates.py",
+    "pages/commitments.py",
+    "pages/meeting.py",
+    "pages/settings.py",
+]
+
+
+@pytest.fixture(autouse=True)
+def fresh_store_cache() -> None:
+    """Each test opens its own store; a store cached by an earlier test must not leak in."""
+    st.cache_resource.clear()
+
+
+@pytest.fixture(autouse=True)
+def router_always_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run every AppTest run through app.py, as a running server does after its first run.
+
+    AppTest forgets between runs that app.py uses st.navigation, and would run a page file from
+    pages/ on its own; ui.page_frame() then reruns through app.py, which drops a clicked button.
+    The browser tests cover a fresh server's first request.
+    """
+    original = PagesManager.__init__
+
+    def init(self: PagesManager, *args: object, **kwargs: object) -> None:
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+def app(page: str | None = None) -> AppTest:
+    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)
+    at.run()
+    if page is not None:
+        at.switch_page(page)
+        at.run()
+    return at
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {metric.label: metric.value for metric in at.metric}
+
+
+def sample_counts() -> dict[str, int]:
+    return {name: len(frame) for name, frame in sample.sample_tables(date.today()).items()}
+
+
+@pytest.fixture
+def empty_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> SqlStore:
+    url = f"sqlite:///{tmp_path / 'tracker.db'}"
+    monkeypatch.setenv("TRACKER_DATABASE_URL", url)
+    store = SqlStore(url)
+    store.ensure_schema()
+    return store
+
+
+@pytest.fixture
+def sample_store(empty_store: SqlStore) -> SqlStore:
+    sample.load_sample(empty_store, date.today())
+    return empty_store
+
+
+def test_an_empty_store_offers_the_sample_and_loading_it_fills_every_page(
+    empty_store: SqlStore,
+) -> None:
+    at = app()
+    assert [button.label for button in at.button] == ["Load the sample coalition", "Start empty"]
+    at.button[0].click().run()
+    assert not at.exception
+    counts = sample_counts()
+    shown = metrics(at)
+    assert shown["Candidates"] == str(counts["candidates"])
+    assert shown["Reports filed"] == str(counts["interactions"])
+    assert shown["Commitments"] == str(counts["commitments"])
+    assert len(empty_store.read("commitments")) == counts["commitments"]
+
+
+def test_start_empty_shows_the_empty_coalition(empty_store: SqlStore) -> None:
+    at = app()
+    at.button[1].click().run()
+    assert not at.exception
+    assert metrics(at)["Candidates"] == "0"
+    assert not [button for button in at.button if button.label == "Load the sample coalition"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_on_an_empty_and_a_full_store(empty_store: SqlStore, page: str) -> None:
+    assert not app(page).exception
+    sample.load_sample(empty_store, date.today())
+    at = app(page)
+    assert not at.exception
+    assert at.title[0].value
+    assert any("Local database" in caption.value for caption in at.sidebar.caption)
+
+
+def test_pages_show_the_real_counts_of_their_records(sample_store: SqlStore) -> None:
+    counts = sample_counts()
+    commitments = sample_store.read("commitments")
+    assert metrics(app("pages/report.py"))["Reports filed"] == str(counts["interactions"])
+    candidates = metrics(app("pages/candidates.py"))
+    assert candidates["Candidates"] == str(counts["candidates"])
+    assert candidates["Positions observed"] == str(counts["positions"])
+    shown = metrics(app("pages/commitments.py"))
+    assert shown["Commitments"] == str(counts["commitments"])
+    for status in schema.COMMITMENT_STATUS.values:
+        assert shown[schema.COMMITMENT_STATUS.label(status)] == str(
+            int((commitments["status"] == status).sum())
+        )
+    assert metrics(app("pages/meeting.py"))["Follow-up actions"] == str(counts["actions"])
+
+
+def test_settings_lists_what_could_not_be_read(sample_store: SqlStore) -> None:
+    with sample_store.engine.begin() as connection:
+        connection.exec_driver_sql(
+            "UPDATE commitments SET status = 'maybe later' WHERE id = "
+            "(SELECT id FROM commitments LIMIT 1)"
+        )
+    sample_store.clear_cache()
+    at = app("pages/settings.py")
+    assert not at.exception
+    assert "could not be read" in at.warning[0].value
+    problems = at.dataframe[1].value
+    assert problems["Value"].tolist() == ["maybe later"]
+
+
+def test_a_database_url_that_cannot_work_is_explained(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRACKER_DATABASE_URL", "not a url")
+    at = app()
+    assert not at.exception
+    assert "TRACKER_DATABASE_URL" in at.error[0].value
+    assert any("not connected" in caption.value for caption in at.sidebar.caption)
+
+
+def sheet_secrets(key: str) -> dict:
+    return {
+        "connections": {
+            "gsheets": {
+                "spreadsheet": f"https://docs.google.com/spreadsheets/d/{key}/edit#gid=0",
+                "type": "service_account",
+                "client_email": "tracker@coalition.iam.gserviceaccount.com",
+                "private_key": "-----BEGIN PRIVATE KEY-----\nfake\n-----END PRIVATE KEY-----\n",
+                "token_uri": "https://oauth2.googleapis.com/token",
+            }
+        }
+    }
+
+
+@pytest.fixture
+def fake_google(monkeypatch: pytest.MonkeyPatch) -> FakeSheets:
+    """The app's real configuration path, with gspread talking to the Sheets fake."""
+    fake = FakeSheets()
+    monkeypatch.delenv("TRACKER_DATABASE_URL", raising=False)
+    monkeypatch.setattr(
+        gspread,
+        "service_account_from_dict",
+        lambda info, scopes: gspread.Client(auth=None, session=fake),
+    )
+    return fake
+
+
+def sheets_app(secrets: dict, page: str | None = None) -> AppTest:
+    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)
+    for name, value in secrets.items():
+        at.secrets[name] = value
+    at.run()
+    if page is not None:
+        at.switch_page(page)
+        at.run()
+    return at
+
+
+def test_the_app_runs_on_a_google_sheet_and_names_it(fake_google: FakeSheets) -> None:
+    key = fake_google.create_spreadsheet("Riverton Coalition 2027")
+    at = sheets_app(sheet_secrets(key), "pages/settings.py")
+    assert not at.exception
+    assert any(
+        "Google Sheet: Riverton Coalition 2027" in caption.value for caption in at.sidebar.caption
+    )
+    assert "could not be read" in at.warning[0].value  # every tab is missing
+    at.button[0].click().run()  # "Create the missing tabs and columns"
+    assert not at.exception
+    assert at.success[0].value.startswith("Everything in the data source reads as expected")
+    assert set(fake_google.tabs(key)) >= set(schema.TABLES)
+
+
+def test_a_sheet_that_is_not_shared_names_the_email_to_share_it_with(
+    fake_google: FakeSheets,
+) -> None:
+    key = fake_google.create_spreadsheet("Private sheet")
+    fake_google.share(key, False)
+    at = sheets_app(sheet_secrets(key))
+    assert not at.exception
+    assert "tracker@coalition.iam.gserviceaccount.com" in at.error[0].value
+
+
+def test_missing_service_account_secret_names_the_key(fake_google: FakeSheets) -> None:
+    secrets = sheet_secrets("abc")
+    del secrets["connections"]["gsheets"]["private_key"]
+    at = sheets_app(secrets)
+    assert not at.exception
+    assert "connections.gsheets.private_key" in at.error[0].value
+
+
+def test_loading_the_sample_into_a_sheet_twice_duplicates_nothing(fake_google: FakeSheets) -> None:
+    key = fake_google.create_spreadsheet("Coalition")
+    at = sheets_app(sheet_secrets(key), "pages/settings.py")
+    at.button[0].click().run()
+    at.switch_page("pages/overview.py").run()
+    at.button[0].click().run()  # Load the sample coalition
+    assert not at.exception
+    counts = sample_counts()
+    assert metrics(at)["Commitments"] == str(counts["commitments"])
+    grid = pd.DataFrame(fake_google.grid(key, "commitments")[1:])
+    assert len(grid) == counts["commitments"]
