@@ -756,6 +756,7 @@ class LoggedRequest:
     body: Any  # the decoded JSON body, or None
     status: int | None  # None when the request timed out
     injected: bool  # the outcome came from fail() or timeout(), not from the sheet
+    timeout: Any = None  # the timeout the client asked for
 
     @property
     def failed(self) -> bool:
@@ -864,6 +865,7 @@ class FakeSheets:
                     _logged_body(prepared.body),
                     status,
                     injected=fault is not None,
+                    timeout=timeout,
                 )
             )
         if status is None:
