@@ -27,9 +27,17 @@ page = st.navigation(PAGES)
 
 with st.sidebar:
     try:
-        source = ui.store().label
-    except StoreError:
-        source = "not connected"
+        store = ui.store()
+        source = store.label
+        problems = ui.problem_count(store.read_all())
+    except StoreError:  # the page itself explains what is wrong
+        source, problems = "not connected", 0
     st.caption(f"Data source: **{source}**")
+    if problems:
+        st.page_link(
+            "pages/settings.py",
+            label=f"{problems} problem{'s' * (problems != 1)} in the data",
+            icon=":material/warning:",
+        )
 
 page.run()

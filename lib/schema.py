@@ -445,10 +445,6 @@ def problems_of(frame: pd.DataFrame) -> list[Problem]:
     return list(frame.attrs.get("problems", []))
 
 
-def empty_frame(table_name: str) -> pd.DataFrame:
-    return normalise(table_name, pd.DataFrame(columns=list(table(table_name).column_names)))
-
-
 def normalise(
     table_name: str,
     raw: pd.DataFrame,
@@ -500,7 +496,15 @@ def normalise(
         cells = raw.iloc[:, position] if position is not None else pd.Series("", index=raw.index)
         frame[column.name] = cells.fillna("").astype(str)
 
-    blank = frame.apply(lambda cells: cells.str.strip() == "").all(axis=1)
+    # Most rows have an id, so only the rest need the (slower) whitespace check.
+    blank = pd.Series(False, index=frame.index)
+    if spec.key:
+        maybe_blank = frame[spec.key].str.strip() == ""
+    else:
+        maybe_blank = pd.Series(True, index=frame.index)
+    if maybe_blank.any():
+        candidates = frame[maybe_blank]
+        blank[maybe_blank] = candidates.apply(lambda cells: cells.str.strip() == "").all(axis=1)
     frame, numbers = frame[~blank], numbers[~blank]
     ids = frame[spec.key] if spec.key else pd.Series("", index=frame.index)
 

@@ -142,6 +142,8 @@ def test_settings_lists_what_could_not_be_read(sample_store: SqlStore) -> None:
     assert "could not be read" in at.warning[0].value
     problems = at.dataframe[1].value
     assert problems["Value"].tolist() == ["maybe later"]
+    links = [element.proto.label for element in at.sidebar.get("page_link")]
+    assert links == ["1 problem in the data"]
 
 
 def test_a_database_url_that_cannot_work_is_explained(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -114,7 +114,9 @@ class SqlStore(Store):
                     )
                     continue
                 result = connection.execute(sa.select(table))
-                raw = pd.DataFrame(result.all(), columns=list(result.keys()), dtype=object)
+                # Plain tuples: pandas probes SQLAlchemy Row objects attribute by attribute.
+                rows = [tuple(row) for row in result]
+                raw = pd.DataFrame(rows, columns=list(result.keys()), dtype=object)
                 frames[name] = schema.normalise(name, raw.fillna(""))
         return frames
 
