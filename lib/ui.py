@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 import os
+import re
+from datetime import datetime
 
 import pandas as pd
 import streamlit as st
 
 from lib import schema
-from lib.store import Store, StoreError, open_store
+from lib.store import Store, StoreError, UnavailableError, open_store
+
+_LAST_READ = "ui.last_read"
 
 
 def page_frame() -> None:
@@ -57,12 +61,48 @@ def store_or_stop() -> Store:
 
 
 def tables() -> dict[str, pd.DataFrame]:
-    """Every table, or a plain explanation and a stop when the store cannot be read."""
+    """Every table; during an outage, the last copy this session read, said to be such.
+
+    Pages keep working (and forms keep what was typed) while the data source is unreachable.
+    """
+    store = store_or_stop()
     try:
-        return store_or_stop().read_all()
+        frames = store.read_all()
+    except UnavailableError as error:
+        last = st.session_state.get(_LAST_READ)
+        if last is None or last[0] is not store:
+            st.error(f"**The coalition's data cannot be read.** {error}", icon=":material/error:")
+            st.stop()
+        st.warning(
+            f"**The data source is not answering**, so this page shows the data as it was "
+            f"at {last[1]:%H:%M}. {error}",
+            icon=":material/cloud_off:",
+        )
+        return last[2]
     except StoreError as error:
         st.error(f"**The coalition's data cannot be read.** {error}", icon=":material/error:")
         st.stop()
+    st.session_state[_LAST_READ] = (store, datetime.now(), frames)
+    return frames
+
+
+def author() -> str:
+    """Who is making a change, for created_by and the audit: the signed-in email if any."""
+    email = st.user.get("email")
+    return str(email) if email else "local admin"
+
+
+def author_name() -> str:
+    name = st.user.get("name")
+    return str(name) if name else ""
+
+
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
+
+
+def plain(text: str) -> str:
+    """User text made safe to show inside Markdown: no links, images, formatting or directives."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", str(text)).replace("\n", "  \n")
 
 
 def problem_count(frames: dict[str, pd.DataFrame]) -> int:

@@ -1,13 +1,370 @@
-"""Report a candidate interaction."""
+"""Report a candidate interaction: the advocate's form, made to be filled on a phone."""
+
+from datetime import date
 
 import streamlit as st
 
-from lib import ui
+from lib import report, schema, ui
+from lib.store import StoreError
 
 ui.page_frame()
 
+state = st.session_state
+PREFIX = "report."
+OUTCOME_NAMES = {
+    "commitments": "commitment",
+    "positions": "position",
+    "actions": "follow-up action",
+}
+
+
+def key(*parts: str) -> str:
+    return PREFIX + ".".join(parts)
+
+
+def show_error(field: str) -> None:
+    message = state.get(key("errors"), {}).get(field)
+    if message:
+        st.error(message, icon=":material/error:")
+
+
+def collect() -> dict:
+    """The draft as typed so far, from the widgets' state."""
+    draft = dict(state[key("draft")])
+    draft.update({field: state.get(key(field), "") for field in report.TEXT_FIELDS})
+    draft.update(
+        date=state.get(key("date")),
+        candidate_id=state.get(key("candidate")) or "",
+        kind=state.get(key("kind")),
+        setting=state.get(key("setting")),
+        source=state.get(key("source")),
+        partner_ids=state.get(key("partner_ids"), []),
+        candidate_priorities=state.get(key("candidate_priorities"), []),
+        quote_kind=state.get(key("quote_kind")),
+        visibility=state.get(key("visibility")) or "coalition",
+        new_candidate={
+            **draft["new_candidate"],
+            **{field: state.get(key("new", field), "") for field in ("name", "office", "district")},
+            "stage": state.get(key("new", "stage")),
+        },
+    )
+    for kind in report.OUTCOMES:
+        draft[kind] = [
+            {**row, **{field: state.get(key(kind, row["id"], field)) for field in FIELDS[kind]}}
+            for row in draft[kind]
+        ]
+    return draft
+
+
+FIELDS = {
+    "commitments": ("text", "issue_id", "owner", "follow_up_by", "status", "visibility"),
+    "positions": ("issue_id", "stance", "evidence"),
+    "actions": ("title", "owner", "due"),
+}
+
+
+def save() -> None:
+    """Validate, then write the report; the typed draft stays on screen whatever happens."""
+    draft = collect()
+    errors = report.validate(draft, date.today())
+    state[key("errors")] = errors
+    state.pop(key("failure"), None)
+    if errors:
+        return
+    records = report.records(draft, ui.author(), schema.now_stamp())
+    try:
+        report.submit(ui.store(), records)
+    except (StoreError, schema.InvalidValue) as error:
+        state[key("failure")] = str(error)
+        return
+    tables = ui.store().read_all()
+    state[key("saved")] = {
+        "summary": report.summary(records, tables["candidates"], tables["issues"]),
+        "candidate_id": records["interactions"][0]["candidate_id"],
+    }
+
+
+def start_over() -> None:
+    for name in [name for name in state if str(name).startswith(PREFIX)]:
+        del state[name]
+
+
+def add_outcome(kind: str) -> None:
+    state[key("draft")][kind].append(report.new_outcome(kind))
+
+
+def remove_outcome(kind: str, row_id: str) -> None:
+    rows = state[key("draft")][kind]
+    state[key("draft")][kind] = [row for row in rows if row["id"] != row_id]
+
+
 st.title("Report a candidate interaction")
-interactions = ui.tables()["interactions"]
-st.metric("Reports filed", len(interactions))
-if not interactions.empty:
-    st.caption(f"Latest report: {interactions['date'].max()}")
+tables = ui.tables()
+if key("draft") not in state:
+    state[key("draft")] = report.new_draft()
+
+saved = state.get(key("saved"))
+if saved:
+    st.success(
+        "**Report saved.** Thank you: your coalition partners can see it now.",
+        icon=":material/check_circle:",
+    )
+    for line in saved["summary"]:
+        st.markdown(f"- {ui.plain(line)}")
+    st.page_link(
+        "pages/candidates.py",
+        label="Open the candidate's page",
+        icon=":material/person:",
+        query_params={"candidate": saved["candidate_id"]},
+    )
+    st.button("File another report", type="primary", on_click=start_over)
+    st.stop()
+
+candidates = tables["candidates"].sort_values("name")
+issues = tables["issues"][tables["issues"]["active"]].sort_values("name")
+partners = tables["partners"].sort_values("name")
+candidate_names = dict(zip(candidates["id"], candidates["name"], strict=True))
+candidate_labels = {
+    row.id: " · ".join(part for part in (row.name, f"{row.office} {row.district}".strip()) if part)
+    for row in candidates.itertuples()
+}
+issue_names = dict(zip(issues["id"], issues["name"], strict=True))
+partner_names = dict(zip(partners["id"], partners["name"], strict=True))
+linked = st.query_params.get("candidate")
+if linked in candidate_names and key("candidate") not in state:
+    state[key("candidate")] = linked
+
+form, guide = st.columns([3, 1], gap="large")
+with guide:
+    st.markdown(
+        "**Reporting well**\n\n"
+        "- **Be accurate and nonpartisan.** Record what the candidate said and did about our "
+        "issues, not whether they are good or bad.\n"
+        "- **State the source and the context** of every claim: who said it, where, and "
+        "whether you heard it yourself.\n"
+        "- **Quotes**: say whether they are word for word.\n"
+        "- **Don't record meetings** unless everyone agreed beforehand.\n"
+        "- **Confidential details**: mark them *restricted*; they never appear on a shared "
+        "screen."
+    )
+
+with form:
+    st.subheader("The meeting")
+    st.date_input("Date of the meeting", value=date.today(), key=key("date"), format="YYYY-MM-DD")
+    show_error("date")
+    st.selectbox(
+        "Candidate",
+        [*candidate_labels, "new"],
+        index=None,
+        key=key("candidate"),
+        format_func=lambda option: (
+            "＋ Add a new candidate" if option == "new" else candidate_labels[option]
+        ),
+        placeholder="Type a name to search",
+    )
+    show_error("candidate_id")
+    if state.get(key("candidate")) == "new":
+        with st.container(border=True):
+            st.text_input("New candidate's name", key=key("new", "name"))
+            show_error("new_candidate.name")
+            st.text_input("Office", key=key("new", "office"), placeholder="City Council")
+            st.text_input("District", key=key("new", "district"), placeholder="03")
+            st.selectbox(
+                "Stage",
+                schema.STAGE.values,
+                index=None,
+                key=key("new", "stage"),
+                format_func=schema.STAGE.label,
+            )
+    st.selectbox(
+        "Kind of interaction",
+        schema.INTERACTION_KIND.values,
+        key=key("kind"),
+        format_func=schema.INTERACTION_KIND.label,
+    )
+    st.segmented_control(
+        "Setting",
+        schema.SETTING.values,
+        key=key("setting"),
+        format_func=schema.SETTING.label,
+        default="in_person",
+    )
+    st.multiselect(
+        "Partner organisations present",
+        list(partner_names),
+        key=key("partner_ids"),
+        format_func=partner_names.get,
+        placeholder="Choose partners",
+    )
+    st.text_input("Who attended", key=key("attendees"), placeholder="Names, roles")
+    show_error("attendees")
+    st.text_input("Reported by", key=key("reported_by"), value=ui.author_name())
+    show_error("reported_by")
+    st.segmented_control(
+        "Source",
+        schema.SOURCE.values,
+        key=key("source"),
+        format_func=schema.SOURCE.label,
+        default="firsthand",
+        help="Firsthand: you were there. Secondhand: someone told you. "
+        "Public record: a statement, a vote, an article.",
+    )
+
+    st.subheader("What was said")
+    st.text_area("Our objectives for the meeting", key=key("objectives"))
+    show_error("objectives")
+    known_tags = sorted(
+        {
+            *report.PRIORITY_TAGS,
+            *(
+                tag
+                for text in tables["interactions"]["candidate_priorities"]
+                for tag in schema.split_list(text)
+            ),
+        }
+    )
+    st.multiselect(
+        "The candidate's own priorities",
+        known_tags,
+        key=key("candidate_priorities"),
+        accept_new_options=True,
+        placeholder="economy, health care… or type your own",
+    )
+    for field, label in (
+        ("talking_points", "Talking points we used"),
+        ("questions_asked", "Questions they asked"),
+        ("education_needed", "Where they need education (areas of confusion)"),
+    ):
+        st.text_area(label, key=key(field))
+        show_error(field)
+    st.text_area("Notable quotes", key=key("quotes"))
+    show_error("quotes")
+    st.segmented_control(
+        "The quotes are", report.QUOTE_KINDS, key=key("quote_kind"), format_func=str.capitalize
+    )
+    for field, label in (("takeaways", "Key takeaways"), ("follow_up", "Follow-up needed")):
+        st.text_area(label, key=key(field))
+        show_error(field)
+
+    st.subheader("Outcomes")
+    draft = state[key("draft")]
+    for kind, noun in OUTCOME_NAMES.items():
+        for number, row in enumerate(draft[kind], start=1):
+            row_id = row["id"]
+            with st.container(border=True):
+                st.markdown(f"**{noun.capitalize()} {number}**")
+                if kind == "commitments":
+                    st.text_area("What they committed to", key=key(kind, row_id, "text"), height=80)
+                    show_error(f"{kind}.{row_id}.text")
+                if kind != "actions":
+                    st.selectbox(
+                        "Issue",
+                        list(issue_names),
+                        index=None,
+                        key=key(kind, row_id, "issue_id"),
+                        format_func=issue_names.get,
+                        placeholder="Choose an issue",
+                    )
+                    show_error(f"{kind}.{row_id}.issue_id")
+                if kind == "commitments":
+                    st.text_input("Owner (who follows up)", key=key(kind, row_id, "owner"))
+                    st.date_input(
+                        "Follow up by",
+                        value=None,
+                        key=key(kind, row_id, "follow_up_by"),
+                        format="YYYY-MM-DD",
+                    )
+                    show_error(f"{kind}.{row_id}.follow_up_by")
+                    st.selectbox(
+                        "Status",
+                        schema.COMMITMENT_STATUS.values,
+                        key=key(kind, row_id, "status"),
+                        format_func=schema.COMMITMENT_STATUS.label,
+                    )
+                    st.selectbox(
+                        "Who may see this commitment",
+                        schema.VISIBILITY.values,
+                        index=None,
+                        key=key(kind, row_id, "visibility"),
+                        format_func=schema.VISIBILITY.label,
+                        placeholder="Same as the report",
+                        help="\n\n".join(
+                            f"**{schema.VISIBILITY.label(v)}**: {text}"
+                            for v, text in schema.VISIBILITY_HELP.items()
+                        ),
+                    )
+                if kind == "positions":
+                    st.selectbox(
+                        "Stance",
+                        schema.STANCE.values,
+                        index=None,
+                        key=key(kind, row_id, "stance"),
+                        format_func=schema.STANCE.label,
+                        placeholder="Choose the stance you observed",
+                    )
+                    show_error(f"{kind}.{row_id}.stance")
+                    st.text_area(
+                        "Evidence (what they said or did)",
+                        height=80,
+                        key=key(kind, row_id, "evidence"),
+                    )
+                if kind == "actions":
+                    st.text_input("What needs doing", key=key(kind, row_id, "title"))
+                    show_error(f"{kind}.{row_id}.title")
+                    st.text_input("Owner", key=key(kind, row_id, "owner"))
+                    st.date_input(
+                        "Due", value=None, key=key(kind, row_id, "due"), format="YYYY-MM-DD"
+                    )
+                    show_error(f"{kind}.{row_id}.due")
+                st.button(
+                    f"Remove this {noun}",
+                    key=key(kind, row_id, "remove"),
+                    on_click=remove_outcome,
+                    args=(kind, row_id),
+                    icon=":material/delete:",
+                )
+        st.button(
+            f"Add a {noun}",
+            key=key("add", kind),
+            on_click=add_outcome,
+            args=(kind,),
+            icon=":material/add:",
+        )
+
+    st.subheader("Who may see this report")
+    st.radio(
+        "Visibility",
+        schema.VISIBILITY.values,
+        key=key("visibility"),
+        index=schema.VISIBILITY.values.index("coalition"),
+        label_visibility="collapsed",
+        format_func=schema.VISIBILITY.label,
+        captions=[schema.VISIBILITY_HELP[value] for value in schema.VISIBILITY.values],
+    )
+
+    errors = state.get(key("errors"), {})
+    failure = state.get(key("failure"))
+    if errors:
+        st.error(
+            f"**The report was not saved yet.** {len(errors)} "
+            f"field{'s need' if len(errors) != 1 else ' needs'} attention: see the messages "
+            "above. Everything you typed is still here.",
+            icon=":material/error:",
+        )
+    if failure:
+        st.error(
+            f"**The report could not be saved.** {failure} Everything you typed is still "
+            "here; nothing is lost.",
+            icon=":material/cloud_off:",
+        )
+        st.button(
+            "Try again", type="primary", on_click=save, icon=":material/refresh:", width="stretch"
+        )
+    else:
+        st.button(
+            "Save the report",
+            type="primary",
+            on_click=save,
+            width="stretch",
+            icon=":material/send:",
+        )

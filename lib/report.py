@@ -1,0 +1,306 @@
+"""Filing a report of a candidate interaction: validation, the records it writes, and its summary.
+
+A report is a plain dict (the draft) built by the form. Every id in it is fixed when the form or
+the outcome row is created, so submitting the same draft again never duplicates anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from lib import schema
+from lib.store import Store
+
+# The order records are written in: what others point at goes first.
+WRITE_ORDER = (
+    "candidates",
+    "interactions",
+    "commitments",
+    "updates",
+    "positions",
+    "actions",
+    "audit",
+)
+OUTCOMES = ("commitments", "positions", "actions")
+TEXT_FIELDS = (
+    "attendees",
+    "reported_by",
+    "objectives",
+    "talking_points",
+    "questions_asked",
+    "education_needed",
+    "quotes",
+    "takeaways",
+    "follow_up",
+)
+QUOTE_KINDS = ("verbatim", "paraphrased")
+PRIORITY_TAGS = (
+    "economy",
+    "jobs",
+    "health care",
+    "housing",
+    "education",
+    "public safety",
+    "environment",
+    "transportation",
+    "taxes",
+    "immigration",
+    "child care",
+)
+
+
+def new_draft() -> dict[str, Any]:
+    """An empty report whose ids are decided now, before any attempt to save it."""
+    return {
+        "id": schema.new_id("interactions"),
+        "new_candidate": {"id": schema.new_id("candidates")},
+        "commitments": [],
+        "positions": [],
+        "actions": [],
+    }
+
+
+def new_outcome(kind: str) -> dict[str, str]:
+    row = {"id": schema.new_id(kind)}
+    if kind == "commitments":
+        row["update_id"] = schema.new_id("updates")
+    return row
+
+
+def _filled(value: Any) -> bool:
+    if isinstance(value, str):
+        return bool(value.strip())
+    if isinstance(value, list | tuple | set):
+        return bool(value)
+    return value is not None
+
+
+def filled_outcomes(draft: Mapping[str, Any], kind: str) -> list[dict[str, Any]]:
+    """Outcome rows the advocate typed something into; untouched rows are ignored."""
+    ignored = {"id", "update_id", "status", "visibility"}
+    return [
+        row
+        for row in draft.get(kind, [])
+        if any(_filled(value) for name, value in row.items() if name not in ignored)
+    ]
+
+
+def validate(draft: Mapping[str, Any], today: date) -> dict[str, str]:
+    """Messages keyed by field (``date``, ``commitments.<id>.text``...); empty when all is well."""
+    errors: dict[str, str] = {}
+    meeting_day = draft.get("date")
+    if meeting_day is None:
+        errors["date"] = "Give the date of the meeting."
+    elif meeting_day > today:
+        errors["date"] = "The meeting date is in the future; reports are filed after meetings."
+    if draft.get("candidate_id") == "new":
+        if not _filled(draft["new_candidate"].get("name")):
+            errors["new_candidate.name"] = "Give the new candidate's name."
+    elif not _filled(draft.get("candidate_id")):
+        errors["candidate_id"] = "Choose the candidate you met, or add a new one."
+
+    for row in filled_outcomes(draft, "commitments"):
+        where = f"commitments.{row['id']}"
+        if not _filled(row.get("text")):
+            errors[f"{where}.text"] = "Say what the candidate committed to."
+        if not _filled(row.get("issue_id")):
+            errors[f"{where}.issue_id"] = "Choose the issue this commitment is about."
+        follow_up = row.get("follow_up_by")
+        if follow_up is not None and meeting_day is not None and follow_up < meeting_day:
+            errors[f"{where}.follow_up_by"] = "The follow-up date is before the meeting."
+    for row in filled_outcomes(draft, "positions"):
+        if not _filled(row.get("issue_id")):
+            errors[f"positions.{row['id']}.issue_id"] = "Choose the issue this position is on."
+        if not _filled(row.get("stance")):
+            errors[f"positions.{row['id']}.stance"] = "Choose the stance you observed."
+    for row in filled_outcomes(draft, "actions"):
+        if not _filled(row.get("title")):
+            errors[f"actions.{row['id']}.title"] = "Say what needs doing."
+        due = row.get("due")
+        if due is not None and meeting_day is not None and due < meeting_day:
+            errors[f"actions.{row['id']}.due"] = "The due date is before the meeting."
+
+    for field, text in _texts(draft):
+        if len(text) > schema.MAX_CELL_CHARS:
+            errors[field] = (
+                f"This is {len(text):,} characters; the most a field can hold is "
+                f"{schema.MAX_CELL_CHARS:,}. Shorten it or split it."
+            )
+    return errors
+
+
+def _texts(draft: Mapping[str, Any]) -> list[tuple[str, str]]:
+    texts = [(field, str(draft.get(field) or "")) for field in TEXT_FIELDS]
+    texts += [
+        (f"new_candidate.{field}", str(draft["new_candidate"].get(field) or ""))
+        for field in ("name", "office", "district")
+    ]
+    for kind in OUTCOMES:
+        for row in draft.get(kind, []):
+            texts += [
+                (f"{kind}.{row['id']}.{field}", value)
+                for field, value in row.items()
+                if isinstance(value, str) and field not in ("id", "update_id")
+            ]
+    return texts
+
+
+def with_quote_kind(quotes: str, kind: str | None) -> str:
+    """Quotes marked as verbatim or paraphrased, as the coalition's guides ask."""
+    quotes = quotes.strip()
+    if not quotes or kind is None or f"({kind})" in quotes:
+        return quotes
+    return f"{quotes} ({kind})"
+
+
+def records(draft: Mapping[str, Any], author: str, stamp: str) -> dict[str, list[dict[str, Any]]]:
+    """Every row the report writes, by table. Pure: the same draft gives the same rows."""
+    candidate_id = draft["candidate_id"]
+    written: dict[str, list[dict[str, Any]]] = {name: [] for name in WRITE_ORDER}
+    if candidate_id == "new":
+        new = draft["new_candidate"]
+        candidate_id = new["id"]
+        written["candidates"].append(
+            {
+                "id": candidate_id,
+                "name": new["name"].strip(),
+                "office": new.get("office", ""),
+                "district": new.get("district", ""),
+                "stage": new.get("stage") or "",
+                "status": "running",
+                "created_by": author,
+            }
+        )
+    meeting_day = draft["date"]
+    interaction = {field: draft.get(field) for field in TEXT_FIELDS}
+    interaction.update(
+        id=draft["id"],
+        date=meeting_day,
+        candidate_id=candidate_id,
+        kind=draft.get("kind"),
+        setting=draft.get("setting"),
+        partner_ids=list(draft.get("partner_ids") or []),
+        candidate_priorities=list(draft.get("candidate_priorities") or []),
+        quotes=with_quote_kind(str(draft.get("quotes") or ""), draft.get("quote_kind")),
+        visibility=draft.get("visibility") or "coalition",
+        source=draft.get("source"),
+        created_by=author,
+    )
+    written["interactions"].append(interaction)
+    for row in filled_outcomes(draft, "commitments"):
+        status = row.get("status") or "not_yet_rated"
+        written["commitments"].append(
+            {
+                "id": row["id"],
+                "candidate_id": candidate_id,
+                "issue_id": row["issue_id"],
+                "interaction_id": draft["id"],
+                "text": row["text"],
+                "made_on": meeting_day,
+                "status": status,
+                "owner": row.get("owner", ""),
+                "follow_up_by": row.get("follow_up_by"),
+                "visibility": row.get("visibility") or interaction["visibility"],
+                "created_by": author,
+            }
+        )
+        written["updates"].append(
+            {
+                "id": row["update_id"],
+                "commitment_id": row["id"],
+                "date": meeting_day,
+                "status": status,
+                "note": f"Recorded in the report of {meeting_day}.",
+                "created_by": author,
+            }
+        )
+    for row in filled_outcomes(draft, "positions"):
+        written["positions"].append(
+            {
+                "id": row["id"],
+                "candidate_id": candidate_id,
+                "issue_id": row["issue_id"],
+                "stance": row.get("stance") or "unknown",
+                "as_of": meeting_day,
+                "evidence": row.get("evidence", ""),
+                "interaction_id": draft["id"],
+                "visibility": interaction["visibility"],
+                "created_by": author,
+            }
+        )
+    for row in filled_outcomes(draft, "actions"):
+        written["actions"].append(
+            {
+                "id": row["id"],
+                "title": row["title"],
+                "owner": row.get("owner", ""),
+                "due": row.get("due"),
+                "done": False,
+                "candidate_id": candidate_id,
+                "interaction_id": draft["id"],
+                "created_by": author,
+            }
+        )
+    written["audit"].append(
+        {
+            "at": stamp,
+            "by": author,
+            "action": "filed report",
+            "table": "interactions",
+            "record_id": draft["id"],
+            "detail": ", ".join(
+                f"{len(written[name])} {name}"
+                for name in ("candidates", *OUTCOMES)
+                if written[name]
+            )
+            or "no outcomes",
+        }
+    )
+    return {name: rows for name, rows in written.items() if rows}
+
+
+def submit(store: Store, report_records: Mapping[str, Sequence[Mapping[str, Any]]]) -> None:
+    """Write a report: one call per table. Safe to repeat after a failure: ids are fixed."""
+    for name in WRITE_ORDER:
+        if report_records.get(name):
+            store.append(name, report_records[name])
+
+
+def summary(
+    report_records: Mapping[str, Sequence[Mapping[str, Any]]],
+    candidates: pd.DataFrame,
+    issues: pd.DataFrame,
+) -> list[str]:
+    """What was saved, in words, for the confirmation."""
+    interaction = report_records["interactions"][0]
+    names = dict(zip(candidates["id"], candidates["name"], strict=True))
+    names.update({row["id"]: row["name"] for row in report_records.get("candidates", [])})
+    issue_names = dict(zip(issues["id"], issues["name"], strict=True))
+    kind = schema.INTERACTION_KIND.label(interaction.get("kind") or "other").lower()
+    lines = [
+        f"Report of a {kind} with {names.get(interaction['candidate_id'], 'the candidate')} "
+        f"on {interaction['date']}, visible to: "
+        f"{schema.VISIBILITY.label(interaction['visibility']).lower()}."
+    ]
+    if report_records.get("candidates"):
+        lines.append(f"New candidate added: {report_records['candidates'][0]['name']}.")
+    for row in report_records.get("commitments", []):
+        due = f", follow up by {row['follow_up_by']}" if row.get("follow_up_by") else ""
+        lines.append(
+            f"Commitment on {issue_names.get(row['issue_id'], 'an issue')}: "
+            f"{row['text']} ({row.get('owner') or 'no owner yet'}{due})."
+        )
+    for row in report_records.get("positions", []):
+        lines.append(
+            f"Position on {issue_names.get(row['issue_id'], 'an issue')}: "
+            f"{schema.STANCE.label(row['stance']).lower()}."
+        )
+    for row in report_records.get("actions", []):
+        due = f", due {row['due']}" if row.get("due") else ""
+        owner = row.get("owner") or "no owner yet"
+        lines.append(f"Follow-up action: {row['title']} ({owner}{due}).")
+    return lines

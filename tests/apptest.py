@@ -1,0 +1,40 @@
+"""Running the app under Streamlit's AppTest, on a SQLite database or on the Sheets fake."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from lib.store.sql import PROJECT_ROOT
+
+SERVICE_ACCOUNT = "tracker@coalition.iam.gserviceaccount.com"
+
+
+def app(page: str | None = None, secrets: dict | None = None) -> AppTest:
+    """The app after its first run, switched to ``page`` if given."""
+    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)
+    for name, value in (secrets or {}).items():
+        at.secrets[name] = value
+    at.run()
+    if page is not None:
+        at.switch_page(page)
+        at.run()
+    return at
+
+
+def sheet_secrets(key: str) -> dict:
+    """secrets.toml for a Google Sheet, as a coalition would write it."""
+    return {
+        "connections": {
+            "gsheets": {
+                "spreadsheet": f"https://docs.google.com/spreadsheets/d/{key}/edit#gid=0",
+                "type": "service_account",
+                "client_email": SERVICE_ACCOUNT,
+                "private_key": "-----BEGIN PRIVATE KEY-----\nfake\n-----END PRIVATE KEY-----\n",
+                "token_uri": "https://oauth2.googleapis.com/token",
+            }
+        }
+    }
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {metric.label: metric.value for metric in at.metric}
