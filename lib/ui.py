@@ -86,6 +86,40 @@ def tables() -> dict[str, pd.DataFrame]:
     return frames
 
 
+def filters_from_url(fields: dict[str, tuple[str, list[str] | None]], page: str) -> None:
+    """Fill filter widgets from the URL when it changed from outside (a shared link).
+
+    ``fields`` maps URL key -> (widget key, allowed values, or None for free text). Values that
+    name nothing real are dropped, so a stale link never breaks the page.
+    """
+    url = {name: st.query_params.get_all(name) for name in fields}
+    if url == st.session_state.get(f"{page}.url"):
+        return
+    for name, (widget, allowed) in fields.items():
+        values = url[name]
+        if allowed is None:
+            st.session_state[widget] = values[0] if values else ""
+        else:
+            st.session_state[widget] = [value for value in values if value in set(allowed)]
+    st.session_state[f"{page}.url"] = url
+
+
+def filters_to_url(fields: dict[str, tuple[str, list[str] | None]], page: str) -> None:
+    """Write the filter widgets' values into the URL, so the address reproduces the view."""
+    url = {}
+    for name, (widget, _) in fields.items():
+        value = st.session_state.get(widget)
+        url[name] = [value] if isinstance(value, str) and value else list(value or [])
+    if url != st.session_state.get(f"{page}.url"):
+        st.query_params.from_dict({name: values for name, values in url.items() if values})
+        st.session_state[f"{page}.url"] = url
+
+
+def chart(figure: object, key: str) -> None:
+    """A chart as lib.charts styled it (Streamlit's theme would grey out the labels)."""
+    st.plotly_chart(figure, theme=None, config={"displayModeBar": False}, key=key)
+
+
 def author() -> str:
     """Who is making a change, for created_by and the audit: the signed-in email if any."""
     email = st.user.get("email")

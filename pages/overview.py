@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from lib import sample, ui
+from lib import analytics, charts, sample, ui
 from lib.store import StoreError
 
 ui.page_frame()
@@ -33,10 +33,49 @@ if sample.is_empty(tables) and not st.session_state.get("start_empty"):
         st.rerun()
     st.stop()
 
-counts = {name: len(frame) for name, frame in tables.items()}
-columns = st.columns(5)
-columns[0].metric("Candidates", counts["candidates"])
-columns[1].metric("Issues", counts["issues"])
-columns[2].metric("Partner organisations", counts["partners"])
-columns[3].metric("Reports filed", counts["interactions"])
-columns[4].metric("Commitments", counts["commitments"])
+today = date.today()
+figures = analytics.headline(tables, today)
+row = st.columns(6)
+row[0].metric("Candidates engaged", figures["candidates_engaged"])
+row[1].metric("Reports, last 30 days", figures["interactions_30_days"])
+row[2].metric("Open commitments", figures["open_commitments"])
+row[3].metric("Overdue follow-ups", figures["overdue_follow_ups"])
+row[4].metric("Promises kept", figures["kept"])
+row[5].metric("Promises broken", figures["broken"])
+
+chart, due = st.columns([2, 3], gap="large")
+with chart:
+    st.subheader("Commitments by status")
+    if tables["commitments"].empty:
+        st.caption("No commitments recorded yet.")
+    else:
+        ui.chart(charts.status_breakdown(tables["commitments"]), key="overview.status")
+with due:
+    st.subheader("Follow-ups due in the next 14 days")
+    upcoming = analytics.follow_ups_due(tables, today)
+    if upcoming.empty:
+        st.caption("Nothing is due in the next 14 days.")
+    else:
+        st.dataframe(
+            upcoming,
+            hide_index=True,
+            column_config={"What": st.column_config.TextColumn(width="large")},
+        )
+    st.page_link(
+        "pages/commitments.py",
+        label="See overdue commitments",
+        icon=":material/schedule:",
+        query_params={"due": "overdue"},
+    )
+
+st.subheader("Latest reports")
+latest = analytics.latest_reports(tables["interactions"], analytics.names(tables["candidates"]))
+if latest.empty:
+    st.caption("No reports filed yet.")
+else:
+    st.dataframe(
+        latest,
+        hide_index=True,
+        column_config={"Takeaways": st.column_config.TextColumn(width="large")},
+    )
+st.page_link("pages/report.py", label="File a report", icon=":material/edit_note:")
