@@ -1,0 +1,301 @@
+"""The coalition's questions, answered by pure functions on small crafted tables."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import openpyxl
+import pandas as pd
+
+from lib import analytics, charts, export, schema
+
+TODAY = date(2026, 11, 23)
+
+
+def frame(table: str, rows: list[dict[str, object]]) -> pd.DataFrame:
+    """A table as the store returns it, from only the columns a test cares about."""
+    return schema.normalise(table, pd.DataFrame(rows, dtype=object).fillna(""))
+
+
+CANDIDATES = frame(
+    "candidates",
+    [
+        {"id": "c1", "name": "Alma Reyes", "office": "Mayor", "district": ""},
+        {"id": "c2", "name": "Ben Ortiz", "office": "City Council", "district": "03"},
+    ],
+)
+ISSUES = frame("issues", [{"id": "i1", "name": "Housing"}, {"id": "i2", "name": "Transit"}])
+
+
+def commitments() -> pd.DataFrame:
+    return frame(
+        "commitments",
+        [
+            {
+                "id": "k1",
+                "candidate_id": "c1",
+                "issue_id": "i1",
+                "status": "in_the_works",
+                "follow_up_by": "2026-11-01",
+                "owner": "Jo",
+                "text": "Fund the trust",
+                "interaction_id": "n1",
+            },
+            {
+                "id": "k2",
+                "candidate_id": "c1",
+                "issue_id": "i2",
+                "status": "kept",
+                "follow_up_by": "2026-11-01",
+                "owner": "Sam",
+                "text": "Ride the bus",
+            },
+            {
+                "id": "k3",
+                "candidate_id": "c2",
+                "issue_id": "i1",
+                "status": "stalled",
+                "follow_up_by": "2026-11-30",
+                "owner": "Jo",
+                "text": "Hold a hearing",
+                "interaction_id": "n2",
+            },
+            {
+                "id": "k4",
+                "candidate_id": "c2",
+                "issue_id": "i2",
+                "status": "not_yet_rated",
+                "follow_up_by": "",
+                "owner": "",
+                "text": "Visit the depot",
+            },
+            {
+                "id": "k5",
+                "candidate_id": "c2",
+                "issue_id": "i2",
+                "status": "broken",
+                "follow_up_by": "2026-12-25",
+                "owner": "Sam",
+                "text": "Fund night buses",
+                "visibility": "restricted",
+            },
+        ],
+    )
+
+
+def test_overdue_means_open_and_past_its_follow_up_date() -> None:
+    overdue = analytics.is_overdue(commitments(), TODAY)
+    assert list(commitments()[overdue]["id"]) == ["k1"]  # k2 is past too, but kept
+
+
+def test_due_windows() -> None:
+    table = commitments()
+    assert list(table[analytics.due_window(table, "next_14_days", TODAY)]["id"]) == ["k3"]
+    assert list(table[analytics.due_window(table, "no_date", TODAY)]["id"]) == ["k4"]
+
+
+def test_filters_combine_across_fields_and_any_within_one() -> None:
+    table = commitments()
+    interactions = frame(
+        "interactions", [{"id": "n1", "partner_ids": "p1; p2"}, {"id": "n2", "partner_ids": "p3"}]
+    )
+
+    def ids(**chosen: object) -> list[str]:
+        filters = analytics.CommitmentFilters(**chosen)
+        return list(analytics.filter_commitments(table, filters, TODAY, interactions)["id"])
+
+    assert ids() == ["k1", "k2", "k3", "k4", "k5"]
+    assert ids(candidates=["c2"], issues=["i2"]) == ["k4", "k5"]
+    assert ids(statuses=["kept", "broken"]) == ["k2", "k5"]
+    assert ids(owners=["Jo"], due=["overdue", "next_14_days"]) == ["k1", "k3"]
+    assert ids(partners=["p2"]) == ["k1"]
+    assert ids(visibilities=["restricted"]) == ["k5"]
+    assert ids(search="FUND") == ["k1", "k5"]
+
+
+def test_status_tally_counts_each_candidate_in_scale_order() -> None:
+    tally = analytics.status_tally(commitments(), analytics.names(CANDIDATES))
+    assert list(tally.columns) == list(schema.COMMITMENT_STATUS.values)
+    assert tally.loc["Ben Ortiz"].to_dict() == {
+        "not_yet_rated": 1,
+        "in_the_works": 0,
+        "stalled": 1,
+        "kept": 0,
+        "compromise": 0,
+        "broken": 1,
+    }
+    assert list(tally.index) == ["Alma Reyes", "Ben Ortiz"]  # fewest first: bars read top-down
+
+
+POSITIONS = frame(
+    "positions",
+    [
+        {
+            "id": "p1",
+            "candidate_id": "c1",
+            "issue_id": "i1",
+            "stance": "opposes",
+            "as_of": "2026-03-01",
+            "interaction_id": "n1",
+            "created_at": "2026-03-01T10:00:00+00:00",
+        },
+        {
+            "id": "p2",
+            "candidate_id": "c1",
+            "issue_id": "i1",
+            "stance": "supports",
+            "as_of": "2026-05-02",
+            "interaction_id": "n2",
+            "created_at": "2026-05-02T10:00:00+00:00",
+        },
+        {
+            "id": "p3",
+            "candidate_id": "c1",
+            "issue_id": "i1",
+            "stance": "supports",
+            "as_of": "2026-06-01",
+            "created_at": "2026-06-01T10:00:00+00:00",
+        },
+        {
+            "id": "p4",
+            "candidate_id": "c2",
+            "issue_id": "i2",
+            "stance": "unknown",
+            "as_of": "2026-04-01",
+            "created_at": "2026-04-01T10:00:00+00:00",
+        },
+    ],
+)
+INTERACTIONS = frame(
+    "interactions", [{"id": "n1", "kind": "one_on_one"}, {"id": "n2", "kind": "forum"}]
+)
+
+
+def test_the_current_stance_is_the_latest_observation() -> None:
+    current = analytics.current_stances(POSITIONS).set_index("id")
+    assert sorted(current.index) == ["p3", "p4"]
+
+
+def test_shifts_are_stated_in_words_with_their_source() -> None:
+    [shift] = analytics.stance_shifts(POSITIONS, INTERACTIONS)
+    assert (shift.candidate_id, shift.issue_id) == ("c1", "i1")
+    assert (
+        shift.sentence() == "moved from opposes to supports on 2026-05-02, per a candidate "
+        "forum report"
+    )
+
+
+def test_the_matrix_tells_unknown_from_never_observed() -> None:
+    matrix = analytics.positions_matrix(CANDIDATES, ISSUES, POSITIONS)
+    assert matrix.to_dict() == {
+        "Housing": {"Alma Reyes": "supports", "Ben Ortiz": ""},
+        "Transit": {"Alma Reyes": "", "Ben Ortiz": "unknown"},
+    }
+    figure = charts.positions_heatmap(matrix)
+    assert [a.text for a in figure.layout.annotations] == [
+        "Supports",
+        charts.NO_RECORD,
+        charts.NO_RECORD,
+        "Unknown",
+    ]
+    trace = figure.data[0]
+    bands = list(zip(trace.colorscale[::2], trace.colorscale[1::2], strict=True))
+
+    def colour_of(code: int) -> str:
+        position = (code - trace.zmin) / (trace.zmax - trace.zmin)
+        return next(low[1] for low, high in bands if low[0] <= position <= high[0])
+
+    assert colour_of(trace.z[0][0]) == charts.STANCE_COLOURS["supports"]
+    assert colour_of(trace.z[1][1]) == charts.STANCE_COLOURS["unknown"]
+    assert colour_of(trace.z[0][1]) == charts.STANCE_COLOURS[""]
+    assert charts.STANCE_COLOURS["unknown"] != charts.STANCE_COLOURS["undecided"]
+
+
+def test_status_bars_label_every_segment_with_its_count() -> None:
+    tally = analytics.status_tally(commitments(), analytics.names(CANDIDATES))
+    figure = charts.status_bars(tally)
+    assert [trace.name for trace in figure.data] == [
+        schema.COMMITMENT_STATUS.label(status) for status in schema.COMMITMENT_STATUS.values
+    ]
+    stalled = figure.data[list(schema.COMMITMENT_STATUS.values).index("stalled")]
+    assert list(stalled.text) == ["", "1"]
+
+
+def test_headline_figures() -> None:
+    tables = {
+        "interactions": frame(
+            "interactions",
+            [
+                {"id": "n1", "candidate_id": "c1", "date": "2026-11-20"},
+                {"id": "n2", "candidate_id": "c1", "date": "2026-09-01"},
+                {"id": "n3", "candidate_id": "c2", "date": "2026-11-01"},
+            ],
+        ),
+        "commitments": commitments(),
+        "actions": frame(
+            "actions",
+            [
+                {"id": "a1", "due": "2026-11-02", "done": "FALSE"},
+                {"id": "a2", "due": "2026-11-02", "done": "TRUE"},
+            ],
+        ),
+    }
+    assert analytics.headline(tables, TODAY) == {
+        "candidates_engaged": 2,
+        "interactions_30_days": 2,
+        "open_commitments": 3,
+        "overdue_follow_ups": 2,
+        "kept": 1,
+        "broken": 1,
+    }
+
+
+def test_follow_ups_due_soon_list_commitments_and_actions_with_owners() -> None:
+    tables = {
+        "candidates": CANDIDATES,
+        "commitments": commitments(),
+        "actions": frame(
+            "actions",
+            [
+                {"id": "a1", "title": "Send memo", "due": "2026-11-25", "candidate_id": "c1"},
+                {"id": "a2", "title": "Done already", "due": "2026-11-25", "done": "TRUE"},
+                {"id": "a3", "title": "Later", "due": "2027-01-25"},
+            ],
+        ),
+    }
+    due = analytics.follow_ups_due(tables, TODAY)
+    assert due.to_dict("records") == [
+        {
+            "Due": "2026-11-25",
+            "Owner": "No owner yet",
+            "Candidate": "Alma Reyes",
+            "Kind": "Action",
+            "What": "Send memo",
+        },
+        {
+            "Due": "2026-11-30",
+            "Owner": "Jo",
+            "Candidate": "Ben Ortiz",
+            "Kind": "Commitment",
+            "What": "Hold a hearing",
+        },
+    ]
+
+
+def test_csv_export_cannot_run_formulas() -> None:
+    table = pd.DataFrame(
+        {"Commitment": ['=HYPERLINK("http://x")', "+1", "-2", "@a", "\tx", "Fund it", "Ünïcode"]}
+    )
+    text = export.csv_bytes(table).decode("utf-8-sig")
+    lines = text.splitlines()[1:]
+    assert lines[:5] == ['"\'=HYPERLINK(""http://x"")"', "'+1", "'-2", "'@a", "'\tx"]
+    assert lines[5:] == ["Fund it", "Ünïcode"]
+
+
+def test_xlsx_export_stores_formula_text_as_text() -> None:
+    table = pd.DataFrame({"Commitment": ["=1+1", "0123"], "Owner": ["Jo", "@sam"]})
+    workbook = openpyxl.load_workbook(io.BytesIO(export.xlsx_bytes({"Commitments": table})))
+    sheet = workbook["Commitments"]
+    assert sheet["A2"].value == "=1+1" and sheet["A2"].data_type == "s"
+    assert sheet["A3"].value == "0123" and sheet["B3"].value == "@sam"
