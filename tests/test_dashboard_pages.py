@@ -96,16 +96,19 @@ def test_filters_change_the_view_and_the_url_reproduces_it(sample_store: SqlStor
     commitments = sample_store.read("commitments")
     at = app("pages/commitments.py")
     assert metrics(at)["Commitments shown"] == str(len(commitments))
-    at.multiselect(key="cmt.statuses").set_value(["kept", "broken"])
-    at.multiselect(key="cmt.due").set_value(["no_date"]).run()
-    expected = commitments[
-        commitments["status"].isin(["kept", "broken"]) & (commitments["follow_up_by"] == "")
-    ]
+    statuses, windows = ["not_yet_rated", "in_the_works"], ["next_14_days", "no_date"]
+    at.multiselect(key="cmt.statuses").set_value(statuses)
+    at.multiselect(key="cmt.due").set_value(windows).run()
+    in_window = analytics.due_window(commitments, windows[0], date.today()) | analytics.due_window(
+        commitments, windows[1], date.today()
+    )
+    expected = commitments[commitments["status"].isin(statuses) & in_window]
+    assert 0 < len(expected) < len(commitments)
     assert metrics(at)["Commitments shown"] == str(len(expected))
-    assert at.query_params["status"] == ["kept", "broken"]
-    assert at.query_params["due"] == "no_date"
+    assert at.query_params["status"] == statuses
+    assert at.query_params["due"] == windows
 
-    shared = app_at("pages/commitments.py", status=["kept", "broken"], due="no_date")
+    shared = app_at("pages/commitments.py", status=statuses, due=windows)
     assert sorted(shared.dataframe[0].value["Id"]) == sorted(expected["id"])
 
 
