@@ -12,11 +12,11 @@ from lib.store import ConflictError, Store
 
 COMMITMENT_COLUMNS = {
     "Candidate": "candidate",
-    "Issue": "issue",
     "Commitment": "text",
     "Status": "status_label",
-    "Owner": "owner",
     "Follow up by": "follow_up_by",
+    "Owner": "owner",
+    "Issue": "issue",
     "Made on": "made_on",
     "Visibility": "visibility_label",
     "Id": "id",
@@ -114,11 +114,11 @@ def readable(commitments: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.D
     shown = pd.DataFrame(
         {
             "candidate": commitments["candidate_id"].map(lambda cid: candidate_names.get(cid, cid)),
-            "issue": commitments["issue_id"].map(lambda iid: issue_names.get(iid, iid)),
             "text": commitments["text"],
             "status_label": commitments["status"].map(schema.COMMITMENT_STATUS.label),
-            "owner": commitments["owner"],
             "follow_up_by": commitments["follow_up_by"],
+            "owner": commitments["owner"],
+            "issue": commitments["issue_id"].map(lambda iid: issue_names.get(iid, iid)),
             "made_on": commitments["made_on"],
             "visibility_label": commitments["visibility"].map(schema.VISIBILITY.label),
             "id": commitments["id"],

@@ -110,7 +110,7 @@ if shown.empty:
 ui.chart(charts.status_bars(analytics.status_tally(shown, candidate_names)), key="cmt.chart")
 
 readable = followup.readable(shown, tables)
-readable.insert(5, "Overdue", overdue.map({True: "Overdue", False: ""}).to_numpy())
+readable.insert(4, "Overdue", overdue.map({True: "Overdue", False: ""}).to_numpy())
 selection = st.dataframe(
     readable,
     hide_index=True,
