@@ -3,13 +3,16 @@
 Seeds 10,000 interactions and 20,000 commitments (plus the candidates, issues and partners they
 point at), then measures on SQLite and on the in-process Sheets fake:
 - ``read_all`` with a cold cache (median of several runs);
-- how many HTTP requests ``read_all``, ``append`` and ``update`` cost against the Sheets API.
+- how many HTTP requests ``read_all``, ``append`` and ``update`` cost against the Sheets API;
+- the rerun time of each page on SQLite (median of several reruns, through Streamlit's AppTest,
+  which runs the page's script exactly as the server does for a browser session).
 
 Prints a Markdown table and writes it to bench/results/latest.md.
 """
 
 from __future__ import annotations
 
+import os
 import random
 import statistics
 import sys
@@ -66,6 +69,17 @@ def seed_rows(rng: random.Random) -> dict[str, list[dict[str, object]]]:
         }
         for n in range(INTERACTIONS)
     ]
+    positions = [
+        {
+            "id": f"pos-{n:06d}",
+            "candidate_id": rng.choice(candidates)["id"],
+            "issue_id": rng.choice(issues)["id"],
+            "stance": rng.choice(schema.STANCE.values),
+            "as_of": (today - timedelta(days=rng.randint(0, 700))).isoformat(),
+            "evidence": "Said so at the forum.",
+        }
+        for n in range(3_000)
+    ]
     commitments = [
         {
             "id": f"cmt-{n:06d}",
@@ -86,6 +100,7 @@ def seed_rows(rng: random.Random) -> dict[str, list[dict[str, object]]]:
         "partners": partners,
         "candidates": candidates,
         "interactions": interactions,
+        "positions": positions,
         "commitments": commitments,
     }
 
@@ -118,6 +133,38 @@ def requests_for(fake: FakeSheets, action: Callable[[], object]) -> str:
     action()
     kinds = [entry.kind for entry in fake.log]
     return f"{len(kinds)} ({', '.join(kinds)})"
+
+
+PAGES = ("overview", "report", "candidates", "commitments", "meeting", "settings")
+RERUNS = 7
+
+
+def page_rerun_lines(rows: dict[str, list[dict[str, object]]]) -> list[str]:
+    """Median rerun time of each page with the large coalition in SQLite."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.apptest import router_always_runs
+
+    lines = []
+    with tempfile.TemporaryDirectory() as directory:
+        url = f"sqlite:///{Path(directory) / 'pages.db'}"
+        seed(SqlStore(url), rows)
+        os.environ["TRACKER_DATABASE_URL"] = url
+        with router_always_runs():
+            for page in PAGES:
+                at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=300)
+                at.run()
+                at.switch_page(f"pages/{page}.py")
+                first = median_seconds(at.run, runs=1)
+                if at.exception:
+                    raise RuntimeError(f"{page} failed: {at.exception[0].value}")
+                rerun = median_seconds(at.run, runs=RERUNS)
+                lines.append(
+                    f"| `/{'' if page == 'overview' else page}` rerun on SQLite "
+                    f"(median of {RERUNS}; first view {first * 1000:.0f} ms) | "
+                    f"{rerun * 1000:.0f} ms |"
+                )
+    return lines
 
 
 def main() -> int:
@@ -191,6 +238,7 @@ def main() -> int:
         + " |"
     )
 
+    lines += page_rerun_lines(rows)
     report = "\n".join(lines)
     print(report)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)

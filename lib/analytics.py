@@ -191,10 +191,11 @@ def positions_matrix(
 ) -> pd.DataFrame:
     """Candidate names (rows) x issue names (columns): the current stance, "" if never observed."""
     stances = current_stances(positions)
-    matrix = pd.DataFrame("", index=list(candidates["id"]), columns=list(issues["id"]))
-    for row in stances.itertuples():
-        if row.candidate_id in matrix.index and row.issue_id in matrix.columns:
-            matrix.loc[row.candidate_id, row.issue_id] = row.stance
+    matrix = (
+        stances.pivot(index="candidate_id", columns="issue_id", values="stance")
+        .reindex(index=list(candidates["id"]), columns=list(issues["id"]))
+        .fillna("")
+    )
     matrix.index = [names(candidates)[cid] for cid in matrix.index]
     matrix.columns = [names(issues)[iid] for iid in matrix.columns]
     return matrix

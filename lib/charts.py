@@ -71,37 +71,47 @@ def positions_heatmap(matrix: pd.DataFrame) -> go.Figure:
             [index / steps, STANCE_COLOURS[stance]],
             [(index + 1) / steps, STANCE_COLOURS[stance]],
         ]
+    codes = matrix.apply(lambda column: column.map(order.index))
     labels = matrix.apply(
         lambda column: column.map(
             lambda stance: schema.STANCE.label(stance) if stance else NO_RECORD
         )
     )
+    dark = matrix.isin(DARK_CELLS)
+    x = [_wrapped(issue) for issue in matrix.columns]
+    y = list(matrix.index)
+    common = {
+        "x": x,
+        "y": y,
+        "zmin": -0.5,
+        "zmax": steps - 0.5,
+        "colorscale": colourscale,
+        "showscale": False,
+        "xgap": 3,
+        "ygap": 3,
+        "texttemplate": "%{text}",
+        "customdata": labels.values,
+        "hovertemplate": "%{y} on %{x}: <b>%{customdata}</b><extra></extra>",
+    }
     figure = go.Figure(
-        go.Heatmap(
-            z=matrix.apply(lambda column: column.map(order.index)).values,
-            x=[_wrapped(issue) for issue in matrix.columns],
-            y=list(matrix.index),
-            customdata=labels.values,
-            zmin=-0.5,
-            zmax=steps - 0.5,
-            colorscale=colourscale,
-            showscale=False,
-            xgap=3,
-            ygap=3,
-            hovertemplate="%{y} on %{x}: <b>%{customdata}</b><extra></extra>",
-        )
+        [
+            # Every cell, with dark text on the light cells...
+            go.Heatmap(
+                z=codes.values,
+                text=labels.where(~dark, "").values,
+                textfont={"size": 15, "color": INK},
+                **common,
+            ),
+            # ...and the dark cells again on top, with light text.
+            go.Heatmap(
+                z=codes.where(dark).values,
+                text=labels.where(dark, "").values,
+                textfont={"size": 15, "color": "white"},
+                hoverinfo="skip",
+                **common,
+            ),
+        ]
     )
-    # Annotations rather than the trace's text, so dark cells can have light text.
-    for row, candidate in enumerate(matrix.index):
-        for column, issue in enumerate(matrix.columns):
-            stance = matrix.iat[row, column]
-            figure.add_annotation(
-                x=_wrapped(issue),
-                y=candidate,
-                text=labels.iat[row, column],
-                showarrow=False,
-                font={"size": 15, "color": "white" if stance in DARK_CELLS else "#111111"},
-            )
     figure.update_xaxes(side="top", tickfont={"size": 16}, tickangle=0, showgrid=False)
     figure.update_yaxes(autorange="reversed", tickfont={"size": 16}, showgrid=False)
     return _layout(figure, height=130 + 58 * max(len(matrix.index), 1))

@@ -15,6 +15,10 @@ today = date.today()
 st.title("Commitments")
 tables = ui.tables()
 commitments = tables["commitments"]
+# The versions on screen when the user acted: an update must be checked against what they saw,
+# not against data re-read since (which may already hold someone else's change).
+seen_versions = state.get("cmt.seen", {})
+state["cmt.seen"] = dict(zip(commitments["id"], commitments["updated_at"], strict=True))
 candidate_names = analytics.names(tables["candidates"])
 issue_names = analytics.names(tables["issues"])
 partner_names = analytics.names(tables["partners"])
@@ -125,14 +129,14 @@ selection = st.dataframe(
 download_csv, download_xlsx = st.columns(2)
 download_csv.download_button(
     "Download CSV",
-    export.csv_bytes(readable),
+    lambda: export.csv_bytes(readable),  # built on click, not on every rerun
     file_name=f"commitments-{today}.csv",
     mime="text/csv",
     icon=":material/download:",
 )
 download_xlsx.download_button(
     "Download Excel",
-    export.xlsx_bytes({"Commitments": readable}),
+    lambda: export.xlsx_bytes({"Commitments": readable}),
     file_name=f"commitments-{today}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     icon=":material/download:",
@@ -190,7 +194,9 @@ if submitted:
         st.error(message, icon=":material/error:")
     if not errors:
         changes = [
-            followup.StatusChange(row.id, row.updated_at, status, on, note, ui.author())
+            followup.StatusChange(
+                row.id, seen_versions.get(row.id, row.updated_at), status, on, note, ui.author()
+            )
             for row in selected.itertuples()
         ]
         state["cmt.pending"] = changes

@@ -2,11 +2,36 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from lib.store.sql import PROJECT_ROOT
 
 SERVICE_ACCOUNT = "tracker@coalition.iam.gserviceaccount.com"
+
+
+@contextmanager
+def router_always_runs() -> Iterator[None]:
+    """Run every AppTest run through app.py, as a running server does after its first run.
+
+    AppTest forgets between runs that app.py uses st.navigation, and would run a page file from
+    pages/ on its own; ui.page_frame() then reruns through app.py, which drops a clicked button.
+    The browser tests cover a fresh server's first request.
+    """
+    original = PagesManager.__init__
+
+    def init(self: PagesManager, *args: object, **kwargs: object) -> None:
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    PagesManager.__init__ = init  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        PagesManager.__init__ = original  # type: ignore[method-assign]
 
 
 def app(page: str | None = None, secrets: dict | None = None) -> AppTest:

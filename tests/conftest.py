@@ -19,12 +19,12 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 import streamlit as st
-from streamlit.runtime.pages_manager import PagesManager
 
 from lib import sample, schema
 from lib.store import Store
 from lib.store.sheets import RetryPolicy, SheetStore
 from lib.store.sql import SqlStore
+from tests.apptest import router_always_runs
 from tests.fake_sheets import FakeSheets
 
 NO_WAIT = RetryPolicy(attempts=4, base_delay=0.0, max_delay=0.0)
@@ -223,20 +223,9 @@ def fresh_store_cache() -> None:
 
 
 @pytest.fixture(autouse=True)
-def router_always_runs(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Run every AppTest run through app.py, as a running server does after its first run.
-
-    AppTest forgets between runs that app.py uses st.navigation, and would run a page file from
-    pages/ on its own; ui.page_frame() then reruns through app.py, which drops a clicked button.
-    The browser tests cover a fresh server's first request.
-    """
-    original = PagesManager.__init__
-
-    def init(self: PagesManager, *args: object, **kwargs: object) -> None:
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
+def steady_router() -> Iterator[None]:
+    with router_always_runs():
+        yield
 
 
 @pytest.fixture

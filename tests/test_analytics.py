@@ -193,12 +193,13 @@ def test_the_matrix_tells_unknown_from_never_observed() -> None:
         "Transit": {"Alma Reyes": "", "Ben Ortiz": "unknown"},
     }
     figure = charts.positions_heatmap(matrix)
-    assert [a.text for a in figure.layout.annotations] == [
-        "Supports",
-        charts.NO_RECORD,
-        charts.NO_RECORD,
-        "Unknown",
+    light, dark = figure.data
+    words = [
+        [a or b for a, b in zip(*rows, strict=True)]
+        for rows in zip(light.text, dark.text, strict=True)
     ]
+    assert words == [["Supports", charts.NO_RECORD], [charts.NO_RECORD, "Unknown"]]
+    assert dark.textfont.color == "white" and dark.text[1][1] == "Unknown"  # light on dark grey
     trace = figure.data[0]
     bands = list(zip(trace.colorscale[::2], trace.colorscale[1::2], strict=True))
 

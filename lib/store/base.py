@@ -93,9 +93,13 @@ class Store(ABC):
 
     # --- the interface ---------------------------------------------------------------------------
 
+    def _changed_since_read(self) -> bool:
+        """Whether the cached read may be out of date; backends with a cheap check override it."""
+        return time.monotonic() - self._cache_time > self.cache_ttl
+
     def read_all(self) -> dict[str, pd.DataFrame]:
         with self._cache_lock:
-            if self._cache is None or time.monotonic() - self._cache_time > self.cache_ttl:
+            if self._cache is None or self._changed_since_read():
                 self._cache = self._read_tables()
                 self._cache_time = time.monotonic()
             cached = self._cache

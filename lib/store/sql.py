@@ -15,10 +15,10 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, Engine, make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from lib import schema
-from lib.store.base import ConflictError, NotFoundError, Store, UnavailableError
+from lib.store.base import ConflictError, NotFoundError, Store, StoreError, UnavailableError
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -42,9 +42,14 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 class SqlStore(Store):
-    """The contract's tables in a SQL database reached through a SQLAlchemy URL."""
+    """The contract's tables in a SQL database reached through a SQLAlchemy URL.
 
-    cache_ttl = 5.0
+    Reads are cached until the data changes: a one-query fingerprint (row count and latest
+    stamp of each table) notices writes from other processes, and after ``cache_ttl`` the
+    tables are read again anyway, for edits made by hand in the database.
+    """
+
+    cache_ttl = 60.0
 
     def __init__(self, url: str) -> None:
         super().__init__()
@@ -56,6 +61,7 @@ class SqlStore(Store):
         ):
             Path(self.url.database).parent.mkdir(parents=True, exist_ok=True)
         self.engine: Engine = sa.create_engine(self.url, pool_pre_ping=True)
+        self._read_fingerprint: tuple | None = None
         if self.url.get_backend_name() == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
         self.metadata = sa.MetaData()
@@ -103,7 +109,40 @@ class SqlStore(Store):
                             )
                         )
 
+    def _fingerprint_query(self) -> sa.Select:
+        parts = []
+        for name, table in self.tables.items():
+            stamps = [
+                table.c[column]
+                for column in ("updated_at", "created_at", "at")
+                if column in table.c
+            ]
+            latest = sa.func.max(sa.func.coalesce(*stamps, "")) if stamps else sa.literal("")
+            parts.append(
+                sa.select(
+                    sa.literal(name).label("name"),
+                    sa.func.count().label("rows"),
+                    latest.label("latest"),
+                ).select_from(table)
+            )
+        return sa.union_all(*parts)
+
+    def _fingerprint(self) -> tuple | None:
+        """None when it cannot be taken (a table is missing, the database is down)."""
+        try:
+            with self._connect() as connection:
+                rows = connection.execute(self._fingerprint_query())
+                return tuple(sorted(tuple(row) for row in rows))
+        except (StoreError, DBAPIError):
+            return None
+
+    def _changed_since_read(self) -> bool:
+        if super()._changed_since_read() or self._read_fingerprint is None:
+            return True
+        return self._fingerprint() != self._read_fingerprint
+
     def _read_tables(self) -> dict[str, pd.DataFrame]:
+        self._read_fingerprint = self._fingerprint()
         frames = {}
         with self._connect() as connection:
             present = set(sa.inspect(connection).get_table_names())
