@@ -23,7 +23,12 @@ SOON_DAYS = 14
 
 def names(frame: pd.DataFrame) -> dict[str, str]:
     """id -> name for a table with both columns."""
-    return dict(zip(frame["id"], frame["name"], strict=True))
+    return dict(zip(frame["id"].tolist(), frame["name"].tolist(), strict=True))
+
+
+def name_of(ids: pd.Series, lookup: dict[str, str]) -> pd.Series:
+    """Names for a column of ids, all at once; an id with no name is shown as it is."""
+    return ids.map(lookup).fillna(ids)
 
 
 # --- commitments -------------------------------------------------------------------------------
@@ -109,7 +114,7 @@ def status_tally(commitments: pd.DataFrame, candidate_names: dict[str, str]) -> 
     if commitments.empty:
         return pd.DataFrame(columns=statuses, dtype="int64")
     tally = pd.crosstab(
-        commitments["candidate_id"].map(lambda cid: candidate_names.get(cid, cid)),
+        name_of(commitments["candidate_id"], candidate_names),
         commitments["status"],
     )
     tally = tally.reindex(columns=statuses, fill_value=0)
@@ -228,8 +233,8 @@ def latest_reports(
     return pd.DataFrame(
         {
             "Date": latest["date"],
-            "Candidate": latest["candidate_id"].map(lambda cid: candidate_names.get(cid, cid)),
-            "Kind": latest["kind"].map(schema.INTERACTION_KIND.label),
+            "Candidate": name_of(latest["candidate_id"], candidate_names),
+            "Kind": schema.INTERACTION_KIND.label_all(latest["kind"]),
             "Takeaways": latest["takeaways"],
             "Reported by": latest["reported_by"],
         }

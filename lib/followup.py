@@ -113,14 +113,14 @@ def readable(commitments: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.D
     issue_names = analytics.names(tables["issues"])
     shown = pd.DataFrame(
         {
-            "candidate": commitments["candidate_id"].map(lambda cid: candidate_names.get(cid, cid)),
+            "candidate": analytics.name_of(commitments["candidate_id"], candidate_names),
             "text": commitments["text"],
-            "status_label": commitments["status"].map(schema.COMMITMENT_STATUS.label),
+            "status_label": schema.COMMITMENT_STATUS.label_all(commitments["status"]),
             "follow_up_by": commitments["follow_up_by"],
             "owner": commitments["owner"],
-            "issue": commitments["issue_id"].map(lambda iid: issue_names.get(iid, iid)),
+            "issue": analytics.name_of(commitments["issue_id"], issue_names),
             "made_on": commitments["made_on"],
-            "visibility_label": commitments["visibility"].map(schema.VISIBILITY.label),
+            "visibility_label": schema.VISIBILITY.label_all(commitments["visibility"]),
             "id": commitments["id"],
         }
     )

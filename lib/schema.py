@@ -47,6 +47,10 @@ class Choices:
     def label(self, value: str) -> str:
         return self.labels.get(value, value)
 
+    def label_all(self, values: pd.Series) -> pd.Series:
+        """Labels for a whole column at once; unknown values are shown as they are."""
+        return values.map(dict(self.labels)).fillna(values)
+
     def lookup(self) -> dict[str, str]:
         """Every accepted spelling, folded, mapped to the stored value."""
         table = {fold(value): value for value in self.labels}

@@ -49,8 +49,8 @@ def show_profile(candidate: pd.Series) -> None:
         st.dataframe(
             pd.DataFrame(
                 {
-                    "Issue": current["issue_id"].map(lambda iid: issue_names.get(iid, iid)),
-                    "Stance": current["stance"].map(schema.STANCE.label),
+                    "Issue": analytics.name_of(current["issue_id"], issue_names),
+                    "Stance": schema.STANCE.label_all(current["stance"]),
                     "As of": current["as_of"],
                     "Evidence": current["evidence"],
                 }

@@ -18,7 +18,9 @@ commitments = tables["commitments"]
 # The versions on screen when the user acted: an update must be checked against what they saw,
 # not against data re-read since (which may already hold someone else's change).
 seen_versions = state.get("cmt.seen", {})
-state["cmt.seen"] = dict(zip(commitments["id"], commitments["updated_at"], strict=True))
+state["cmt.seen"] = dict(
+    zip(commitments["id"].tolist(), commitments["updated_at"].tolist(), strict=True)
+)
 candidate_names = analytics.names(tables["candidates"])
 issue_names = analytics.names(tables["issues"])
 partner_names = analytics.names(tables["partners"])

@@ -6,6 +6,7 @@ Every column is text, exactly like a sheet cell, so the same contract round-trip
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,6 +22,7 @@ from lib import schema
 from lib.store.base import ConflictError, NotFoundError, Store, StoreError, UnavailableError
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+FINGERPRINT_INTERVAL = 1.0  # seconds
 
 
 def _engine_url(url: str) -> URL:
@@ -62,6 +64,7 @@ class SqlStore(Store):
             Path(self.url.database).parent.mkdir(parents=True, exist_ok=True)
         self.engine: Engine = sa.create_engine(self.url, pool_pre_ping=True)
         self._read_fingerprint: tuple | None = None
+        self._checked_at = 0.0
         if self.url.get_backend_name() == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
         self.metadata = sa.MetaData()
@@ -139,10 +142,15 @@ class SqlStore(Store):
     def _changed_since_read(self) -> bool:
         if super()._changed_since_read() or self._read_fingerprint is None:
             return True
+        # One look per second is enough: a page run reads several times within milliseconds.
+        if time.monotonic() - self._checked_at < FINGERPRINT_INTERVAL:
+            return False
+        self._checked_at = time.monotonic()
         return self._fingerprint() != self._read_fingerprint
 
     def _read_tables(self) -> dict[str, pd.DataFrame]:
         self._read_fingerprint = self._fingerprint()
+        self._checked_at = time.monotonic()
         frames = {}
         with self._connect() as connection:
             present = set(sa.inspect(connection).get_table_names())
