@@ -171,7 +171,8 @@ def main() -> int:
     rows = seed_rows(random.Random(2026))
     lines = [
         f"Dataset: {INTERACTIONS:,} interactions, {COMMITMENTS:,} commitments, "
-        f"{len(rows['candidates'])} candidates. Python {sys.version.split()[0]}.",
+        f"{len(rows['positions']):,} positions, {len(rows['candidates'])} candidates. "
+        f"Python {sys.version.split()[0]}.",
         "",
         "| measurement | result |",
         "|---|---|",
