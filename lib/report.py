@@ -38,19 +38,6 @@ TEXT_FIELDS = (
     "follow_up",
 )
 QUOTE_KINDS = ("verbatim", "paraphrased")
-PRIORITY_TAGS = (
-    "economy",
-    "jobs",
-    "health care",
-    "housing",
-    "education",
-    "public safety",
-    "environment",
-    "transportation",
-    "taxes",
-    "immigration",
-    "child care",
-)
 
 
 def new_draft() -> dict[str, Any]:

@@ -139,6 +139,35 @@ CANDIDATE_STATUS = Choices(
 )
 ROLE = Choices({"viewer": "Viewer", "advocate": "Advocate", "staff": "Staff", "admin": "Admin"})
 
+# Suggested vocabularies; people may add their own words.
+PRIORITY_TAGS = (
+    "economy",
+    "jobs",
+    "health care",
+    "housing",
+    "education",
+    "public safety",
+    "environment",
+    "transportation",
+    "taxes",
+    "immigration",
+    "child care",
+)
+SUGGESTED_STRENGTHS = (
+    "business voices",
+    "labor",
+    "faith leaders",
+    "health professionals",
+    "educators",
+    "parents",
+    "youth organizing",
+    "policy research",
+    "legal expertise",
+    "grassroots turnout",
+    "media relations",
+    "immigrant communities",
+)
+
 OPEN_STATUSES = frozenset({"not_yet_rated", "in_the_works", "stalled"})
 
 TRUE_WORDS = frozenset({"true", "yes", "y", "1", "x", "✓", "✔", "on"})

@@ -215,7 +215,7 @@ with form:
     show_error("objectives")
     known_tags = sorted(
         {
-            *report.PRIORITY_TAGS,
+            *schema.PRIORITY_TAGS,
             *(
                 tag
                 for text in tables["interactions"]["candidate_priorities"]

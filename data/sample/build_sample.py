@@ -20,9 +20,13 @@ from __future__ import annotations
 import csv
 import random
 import re
+import sys
 from collections import Counter, defaultdict
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # run as a script from anywhere
+from lib import schema
 
 ANCHOR = date(2026, 11, 16)
 OUT_DIR = Path(__file__).resolve().parent
@@ -64,33 +68,8 @@ KIND_WORDS = {
     "event": "event",
     "other": "public meeting",
 }
-PRIORITY_TAGS = {
-    "economy",
-    "jobs",
-    "health care",
-    "housing",
-    "education",
-    "public safety",
-    "environment",
-    "transportation",
-    "taxes",
-    "immigration",
-    "child care",
-}
-STRENGTH_TAGS = {
-    "business voices",
-    "labor",
-    "faith leaders",
-    "health professionals",
-    "educators",
-    "parents",
-    "youth organizing",
-    "policy research",
-    "legal expertise",
-    "grassroots turnout",
-    "media relations",
-    "immigrant communities",
-}
+PRIORITY_TAGS = set(schema.PRIORITY_TAGS)
+STRENGTH_TAGS = set(schema.SUGGESTED_STRENGTHS)
 
 
 # --------------------------------------------------------------------------------------------
