@@ -2,6 +2,7 @@
 
 from datetime import date
 
+import pandas as pd
 import streamlit as st
 
 from lib import report, schema, ui
@@ -15,6 +16,14 @@ OUTCOME_NAMES = {
     "commitments": "commitment",
     "positions": "position",
     "actions": "follow-up action",
+}
+
+
+# The fields of each kind of outcome row, as the form names them.
+FIELDS = {
+    "commitments": ("text", "issue_id", "owner", "follow_up_by", "status", "visibility"),
+    "positions": ("issue_id", "stance", "evidence"),
+    "actions": ("title", "owner", "due"),
 }
 
 
@@ -56,13 +65,6 @@ def collect() -> dict:
     return draft
 
 
-FIELDS = {
-    "commitments": ("text", "issue_id", "owner", "follow_up_by", "status", "visibility"),
-    "positions": ("issue_id", "stance", "evidence"),
-    "actions": ("title", "owner", "due"),
-}
-
-
 def save() -> None:
     """Validate, then write the report; the typed draft stays on screen whatever happens."""
     draft = collect()
@@ -77,7 +79,10 @@ def save() -> None:
     except (StoreError, schema.InvalidValue) as error:
         state[key("failure")] = str(error)
         return
-    tables = ui.store().read_all()
+    try:
+        tables = ui.store().read_all()
+    except StoreError:  # saved, but the names cannot be looked up right now
+        tables = {name: pd.DataFrame(columns=["id", "name"]) for name in ("candidates", "issues")}
     state[key("saved")] = {
         "summary": report.summary(records, tables["candidates"], tables["issues"]),
         "candidate_id": records["interactions"][0]["candidate_id"],
