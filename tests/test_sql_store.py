@@ -28,11 +28,16 @@ def test_a_write_by_another_process_is_seen_within_a_second(
     assert list(mine.read("issues")["name"]) == ["Affordable housing"]
 
 
-def test_the_embedded_default_lives_in_data(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_embedded_default_lives_in_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert f"sqlite:///{PROJECT_ROOT / 'data' / 'tracker.db'}" == store_module.DEFAULT_DATABASE_URL
+    assert SqlStore(store_module.DEFAULT_DATABASE_URL).label == "Local database data/tracker.db"
     monkeypatch.delenv("TRACKER_DATABASE_URL", raising=False)
+    monkeypatch.setattr(store_module, "DEFAULT_DATABASE_URL", f"sqlite:///{tmp_path / 'd.db'}")
     store = open_store({})
-    assert store.label == "Local database data/tracker.db"
-    assert (PROJECT_ROOT / "data" / "tracker.db").exists()
+    assert store.label.endswith("d.db")
+    assert store.read_all()["candidates"].empty  # created, with its tables, on first use
 
 
 def test_the_environment_overrides_the_secrets(
