@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+import lib.store as store_module
 from lib.store import ConfigError, open_store, sql
 from lib.store.sql import PROJECT_ROOT, SqlStore
 
