@@ -234,13 +234,14 @@ TABLES: dict[str, Table] = {
             "candidates",
             _columns(
                 "id, name, office, district, party, election_date, stage, incumbent, website, "
-                "priorities, status, notes, created_at, created_by, updated_at",
+                "priorities, status, notes, created_at, created_by, updated_at, active",
                 id=_key("id"),
                 election_date=Column("election_date", Kind.DATE),
                 stage=_choice("stage", STAGE),
                 incumbent=Column("incumbent", Kind.BOOL, default=False),
                 priorities=Column("priorities", Kind.LIST),
                 status=_choice("status", CANDIDATE_STATUS),
+                active=Column("active", Kind.BOOL, default=True),
                 **_STAMPS,
             ),
             id_prefix="cand",
@@ -259,9 +260,10 @@ TABLES: dict[str, Table] = {
             "partners",
             _columns(
                 "id, name, kind, strengths, tax_status, contact_name, contact_email, notes, "
-                "created_at, updated_at",
+                "created_at, updated_at, active",
                 id=_key("id"),
                 strengths=Column("strengths", Kind.LIST),
+                active=Column("active", Kind.BOOL, default=True),
                 **_STAMPS,
             ),
             id_prefix="ptn",
@@ -357,6 +359,11 @@ TABLES: dict[str, Table] = {
                 active=Column("active", Kind.BOOL, default=True),
             ),
             key="email",
+        ),
+        Table(
+            "settings",
+            _columns("key, value, updated_at, updated_by", key=_key("key"), **_STAMPS),
+            key="key",
         ),
         Table(
             "audit",

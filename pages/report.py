@@ -125,9 +125,10 @@ if saved:
     st.button("File another report", type="primary", on_click=start_over)
     st.stop()
 
-candidates = tables["candidates"].sort_values("name")
+# Archived candidates and partners stay in the records but are no longer offered.
+candidates = tables["candidates"][tables["candidates"]["active"]].sort_values("name")
 issues = tables["issues"][tables["issues"]["active"]].sort_values("name")
-partners = tables["partners"].sort_values("name")
+partners = tables["partners"][tables["partners"]["active"]].sort_values("name")
 candidate_names = dict(zip(candidates["id"], candidates["name"], strict=True))
 candidate_labels = {
     row.id: " · ".join(part for part in (row.name, f"{row.office} {row.district}".strip()) if part)

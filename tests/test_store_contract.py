@@ -131,6 +131,7 @@ def full_rows() -> dict[str, dict[str, object]]:
             "role": "staff",
             "active": True,
         },
+        "settings": {"key": "coalition_name", "value": "Riverton Forward ✊", "updated_by": "jo"},
         "audit": {
             "at": "2026-11-02T10:00:00.000001+00:00",
             "by": "jo@example.org",

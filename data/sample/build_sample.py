@@ -32,28 +32,22 @@ ANCHOR = date(2026, 11, 16)
 OUT_DIR = Path(__file__).resolve().parent
 RNG = random.Random(2026)
 
-_COLUMN_SPECS = {
-    "partners": "id, name, kind, strengths, tax_status, contact_name, contact_email, notes, "
-    "created_at, updated_at",
-    "issues": "id, name, ask, description, active, created_at, updated_at",
-    "candidates": "id, name, office, district, party, election_date, stage, incumbent, website, "
-    "priorities, status, notes, created_at, created_by, updated_at",
-    "interactions": "id, date, candidate_id, kind, setting, partner_ids, reported_by, attendees, "
-    "objectives, candidate_priorities, talking_points, questions_asked, education_needed, quotes, "
-    "takeaways, follow_up, visibility, source, created_at, created_by, updated_at",
-    "positions": "id, candidate_id, issue_id, stance, as_of, evidence, interaction_id, source_url, "
-    "visibility, created_at, created_by",
-    "commitments": "id, candidate_id, issue_id, interaction_id, text, made_on, status, owner, "
-    "follow_up_by, visibility, created_at, created_by, updated_at",
-    "updates": "id, commitment_id, date, status, note, created_at, created_by",
-    "actions": "id, title, owner, partner_id, due, done, candidate_id, interaction_id, "
-    "commitment_id, created_at, created_by, updated_at",
-    "members": "email, name, partner_id, role, active",
-}
+SAMPLE_TABLES = (
+    "partners",
+    "issues",
+    "candidates",
+    "interactions",
+    "positions",
+    "commitments",
+    "updates",
+    "actions",
+    "members",
+)
 COLUMNS: dict[str, list[str]] = {
-    table: [name.strip() for name in spec.split(",")] for table, spec in _COLUMN_SPECS.items()
+    table: list(schema.table(table).column_names) for table in SAMPLE_TABLES
 }
 
+DEFAULTS = {"active": "TRUE"}
 STATUSES = ("not_yet_rated", "in_the_works", "stalled", "kept", "compromise", "broken")
 VISIBILITIES = ("public", "coalition", "restricted")
 STANCES = ("strongly_supports", "supports", "undecided", "opposes", "strongly_opposes", "unknown")
@@ -1828,7 +1822,13 @@ def write(tables: dict[str, list[dict[str, str]]]) -> None:
             writer = csv.DictWriter(handle, fieldnames=COLUMNS[name], lineterminator="\n")
             writer.writeheader()
             for row in rows:
-                writer.writerow({column: str(row[column]) for column in COLUMNS[name]})
+                # Columns the contract gained later (an archive flag) start out as their default.
+                writer.writerow(
+                    {
+                        column: str(row.get(column, DEFAULTS.get(column, "")))
+                        for column in COLUMNS[name]
+                    }
+                )
     (OUT_DIR / "anchor.txt").write_text(ANCHOR.isoformat() + "\n", encoding="utf-8")
 
 
