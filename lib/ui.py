@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from datetime import datetime
 
 import pandas as pd
@@ -12,6 +11,7 @@ import streamlit as st
 
 from lib import schema
 from lib.store import Store, StoreError, UnavailableError, open_store
+from lib.text import escape_markdown
 
 _LAST_READ = "ui.last_read"
 
@@ -131,12 +131,7 @@ def author_name() -> str:
     return str(name) if name else ""
 
 
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
-
-
-def plain(text: str) -> str:
-    """User text made safe to show inside Markdown: no links, images, formatting or directives."""
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", str(text)).replace("\n", "  \n")
+plain = escape_markdown  # user text shown inside st.markdown
 
 
 def problem_count(frames: dict[str, pd.DataFrame]) -> int:

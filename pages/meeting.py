@@ -1,14 +1,154 @@
-"""Meeting mode: what the coalition reviews together on a shared screen."""
+"""Meeting mode: the coalition reviews candidates together on a shared screen.
+
+Nothing restricted is ever shown here, whoever is signed in: the screen is shared.
+"""
+
+from datetime import date, datetime
 
 import streamlit as st
 
-from lib import ui
+from lib import analytics, calendar_ics, charts, coalition, digest, insights, ui, visibility
+from lib.store import StoreError
 
 ui.page_frame()
 
-st.title("Coalition meeting")
-tables = ui.tables()
-left, middle, right = st.columns(3)
-left.metric("Candidates", len(tables["candidates"]))
-middle.metric("Reports filed", len(tables["interactions"]))
-right.metric("Follow-up actions", len(tables["actions"]))
+REFRESH_SECONDS = 30
+# Large type for a projector or a screen share.
+st.html("""<style>
+[data-testid="stMain"] [data-testid="stMarkdownContainer"] p,
+[data-testid="stMain"] [data-testid="stMarkdownContainer"] li { font-size: 1.35rem; }
+[data-testid="stMain"] h2 { font-size: 2.2rem; }
+[data-testid="stMain"] h3 { font-size: 1.7rem; }
+</style>""")
+
+today = date.today()
+settings = coalition.settings_of(ui.tables())
+st.title(f"{settings.coalition_name or 'Coalition'} meeting")
+since = st.date_input(
+    "Since",
+    value=settings.meeting_since(today),
+    max_value=today,
+    format="YYYY-MM-DD",
+    key="meeting.since",
+    help="Defaults to the last meeting date saved in Settings, or two weeks ago.",
+)
+
+
+def bullet_list(lines: list[str], empty: str) -> None:
+    if not lines:
+        st.caption(empty)
+        return
+    st.markdown("\n".join(f"- {ui.plain(line)}" for line in lines))
+
+
+@st.fragment(run_every=REFRESH_SECONDS)
+def live_view(since: date) -> None:
+    """Everything on the shared screen; reruns on its own so new reports appear."""
+    tables = visibility.visible_tables(ui.tables(), visibility.COALITION)
+    st.caption(
+        f"Updated at {datetime.now():%H:%M}; refreshes every {REFRESH_SECONDS} seconds. "
+        "Restricted records are never shown on this screen."
+    )
+
+    st.header(f"New since {since}")
+    news = digest.new_since(tables, since, today)
+    if not news:
+        st.caption("No reports, commitments or changes of position since then.")
+    columns = st.columns(2, gap="large")
+    for index, section in enumerate(news):
+        with columns[index % 2], st.container(border=True):
+            st.subheader(section.heading)
+            bullet_list(section.lines, "")
+
+    st.header("Where candidates stand")
+    candidates = tables["candidates"][tables["candidates"]["active"]]
+    issues = tables["issues"][tables["issues"]["active"]]
+    if candidates.empty or issues.empty:
+        st.caption("Add candidates and issues in Settings to see where they stand.")
+    else:
+        matrix = analytics.positions_matrix(candidates, issues, tables["positions"])
+        ui.chart(charts.positions_heatmap(matrix), key="meeting.matrix")
+
+    st.header("Commitments by status")
+    if tables["commitments"].empty:
+        st.caption("No commitments recorded yet.")
+    else:
+        tally = analytics.status_tally(tables["commitments"], analytics.names(tables["candidates"]))
+        ui.chart(charts.status_bars(tally), key="meeting.statuses")
+
+    st.header("Follow-ups due and overdue")
+    bullet_list(digest.follow_ups(tables, today), "Nothing overdue or due in the next 14 days.")
+
+    st.header("What candidates need education on")
+    needs = digest.education_by_issue(tables, since, today)
+    if not needs:
+        st.caption("No education needs noted since then.")
+    for section in needs:
+        st.subheader(section.heading)
+        bullet_list(section.lines, "")
+
+    st.header("Actionable insights")
+    bullet_list(insights.insights(tables, today), "No suggestions right now.")
+
+
+live_view(since)
+
+st.divider()
+st.header("Report-back and calendar")
+everything = ui.tables()
+period = st.date_input(
+    "Period of the report-back",
+    value=(since, today),
+    max_value=today,
+    format="YYYY-MM-DD",
+    key="meeting.period",
+)
+start, end = period if len(period) == 2 else (period[0], period[0])
+downloads = st.columns(4)
+for column, audience in zip(downloads[:2], digest.AUDIENCES, strict=True):
+    label = digest.AUDIENCES[audience][0]
+
+    def built(audience: str = audience) -> digest.Digest:
+        return digest.build(everything, start, end, audience, settings.coalition_name, today)
+
+    column.download_button(
+        f"{label}: Markdown",
+        lambda built=built: digest.to_markdown(built()),
+        file_name=f"report-back-{audience}-{start}-{end}.md",
+        mime="text/markdown",
+        icon=":material/description:",
+        key=f"meeting.md.{audience}",
+    )
+    column.download_button(
+        f"{label}: PDF",
+        lambda built=built: digest.to_pdf(built()),
+        file_name=f"report-back-{audience}-{start}-{end}.pdf",
+        mime="application/pdf",
+        icon=":material/picture_as_pdf:",
+        key=f"meeting.pdf.{audience}",
+    )
+with downloads[2]:
+    person = st.selectbox(
+        "Calendar for",
+        ["", *calendar_ics.owners(everything)],
+        format_func=lambda name: name or "Everyone",
+        key="meeting.owner",
+    )
+with downloads[3]:
+    st.download_button(
+        "Follow-up dates (.ics)",
+        lambda: calendar_ics.follow_up_calendar(everything, person or None, datetime.now()),
+        file_name=f"follow-ups-{person or 'everyone'}.ics".replace(" ", "-"),
+        mime="text/calendar",
+        icon=":material/calendar_month:",
+        key="meeting.ics",
+    )
+    if st.button("Save today as the last meeting date", key="meeting.mark"):
+        try:
+            coalition.save_setting(
+                ui.store(), "last_meeting", today.isoformat(), ui.author(), everything["settings"]
+            )
+        except StoreError as error:
+            st.error(f"Not saved: {error}")
+        else:
+            st.success(f"Saved: the next meeting will start from {today}.")

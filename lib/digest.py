@@ -1,0 +1,242 @@
+"""The coalition report-back: what happened with the candidates over a period, for partners.
+
+One structure, built once from the visible tables, is rendered both as Markdown and as PDF, so
+the two always say the same thing. The meeting page shows the same sections on screen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+from fpdf import FPDF
+
+from lib import analytics, insights, schema, visibility
+from lib.text import escape_markdown_file as escape
+
+FONTS = Path(__file__).resolve().parent / "fonts"
+AUDIENCES = {
+    "coalition": ("Coalition members", visibility.COALITION),
+    "public": ("The public", visibility.PUBLIC),
+}
+OTHER_ISSUES = "Other topics"
+
+
+@dataclass
+class Section:
+    heading: str
+    lines: list[str] = field(default_factory=list)
+    parts: list[Section] = field(default_factory=list)
+    empty: str = "Nothing to report."
+
+
+@dataclass
+class Digest:
+    title: str
+    subtitle: str
+    sections: list[Section]
+
+
+def in_period(dates: pd.Series, start: date, end: date) -> pd.Series:
+    return (dates >= start.isoformat()) & (dates <= end.isoformat())
+
+
+def new_since(tables: dict[str, pd.DataFrame], start: date, end: date) -> list[Section]:
+    """Per candidate: reports, commitments made and stance changes within the period."""
+    issue_names = analytics.names(tables["issues"])
+    interactions = tables["interactions"][in_period(tables["interactions"]["date"], start, end)]
+    commitments = tables["commitments"][in_period(tables["commitments"]["made_on"], start, end)]
+    shifts = [
+        shift
+        for shift in analytics.stance_shifts(tables["positions"], tables["interactions"])
+        if start.isoformat() <= shift.on <= end.isoformat()
+    ]
+    parts = []
+    for candidate in tables["candidates"].sort_values("name").itertuples():
+        lines = [
+            f"{row.date}, {schema.INTERACTION_KIND.label(row.kind or 'other').lower()}: "
+            + (row.takeaways.strip() or "no takeaways recorded")
+            for row in interactions[interactions["candidate_id"] == candidate.id]
+            .sort_values("date")
+            .itertuples()
+        ]
+        lines += [
+            f"Committed on {issue_names.get(row.issue_id, 'an issue')}: {row.text}"
+            for row in commitments[commitments["candidate_id"] == candidate.id].itertuples()
+        ]
+        lines += [
+            f"On {issue_names.get(shift.issue_id, 'an issue')}: {shift.sentence()}"
+            for shift in shifts
+            if shift.candidate_id == candidate.id
+        ]
+        if lines:
+            parts.append(Section(candidate.name, lines))
+    return parts
+
+
+def stances(tables: dict[str, pd.DataFrame]) -> list[str]:
+    matrix = analytics.positions_matrix(
+        tables["candidates"], tables["issues"][tables["issues"]["active"]], tables["positions"]
+    )
+    return [
+        f"{candidate}: "
+        + "; ".join(
+            f"{issue} {schema.STANCE.label(stance).lower() if stance else 'no record'}"
+            for issue, stance in row.items()
+        )
+        for candidate, row in matrix.iterrows()
+    ]
+
+
+def statuses(tables: dict[str, pd.DataFrame]) -> list[str]:
+    tally = analytics.status_tally(tables["commitments"], analytics.names(tables["candidates"]))
+    return [
+        f"{candidate}: "
+        + ", ".join(
+            f"{count} {schema.COMMITMENT_STATUS.label(status).lower()}"
+            for status, count in row.items()
+            if count
+        )
+        for candidate, row in tally.iloc[::-1].iterrows()
+    ]
+
+
+def follow_ups(tables: dict[str, pd.DataFrame], today: date) -> list[str]:
+    names = analytics.names(tables["candidates"])
+    commitments = tables["commitments"]
+    overdue = commitments[analytics.is_overdue(commitments, today)].sort_values("follow_up_by")
+    lines = [
+        f"Overdue since {row.follow_up_by}: {names.get(row.candidate_id, '')}: {row.text} "
+        f"(owner: {row.owner or 'no owner yet'})"
+        for row in overdue.itertuples()
+    ]
+    due = analytics.follow_ups_due(tables, today)
+    lines += [
+        f"Due {row.Due}: {row.Candidate}: {row.What} (owner: {row.Owner})"
+        for row in due.itertuples()
+    ]
+    return lines
+
+
+def education_by_issue(tables: dict[str, pd.DataFrame], start: date, end: date) -> list[Section]:
+    """Education needs from the period's reports, under the issues each report touched."""
+    issue_names = analytics.names(tables["issues"])
+    candidate_names = analytics.names(tables["candidates"])
+    reports = tables["interactions"]
+    reports = reports[
+        in_period(reports["date"], start, end) & (reports["education_needed"].str.strip() != "")
+    ]
+    touched: dict[str, set[str]] = {}
+    for name in ("positions", "commitments"):
+        for row in tables[name].itertuples():
+            touched.setdefault(row.interaction_id, set()).add(row.issue_id)
+    grouped: dict[str, list[str]] = {}
+    for row in reports.sort_values("date").itertuples():
+        line = (
+            f"{candidate_names.get(row.candidate_id, 'A candidate')} ({row.date}): "
+            f"{row.education_needed.strip()}"
+        )
+        issues = sorted(issue_names[i] for i in touched.get(row.id, set()) if i in issue_names)
+        for issue in issues or [OTHER_ISSUES]:
+            grouped.setdefault(issue, []).append(line)
+    ordered = sorted(grouped, key=lambda issue: (issue == OTHER_ISSUES, issue))
+    return [Section(issue, grouped[issue]) for issue in ordered]
+
+
+def build(
+    tables: dict[str, pd.DataFrame],
+    start: date,
+    end: date,
+    audience: str,
+    coalition_name: str,
+    today: date,
+) -> Digest:
+    """The report-back for ``audience`` ("coalition" or "public") over ``start``..``end``."""
+    label, allowed = AUDIENCES[audience]
+    shown = visibility.visible_tables(tables, allowed)
+    return Digest(
+        title=f"{coalition_name or 'Coalition'} report-back: {start} to {end}",
+        subtitle=f"For: {label.lower()}. Prepared {today}.",
+        sections=[
+            Section(
+                "New in this period",
+                parts=new_since(shown, start, end),
+                empty="No reports, commitments or changes of position in this period.",
+            ),
+            Section("Where candidates stand", stances(shown)),
+            Section("Commitments by status", statuses(shown), empty="No commitments recorded."),
+            Section(
+                "Follow-ups due and overdue",
+                follow_ups(shown, today),
+                empty="Nothing overdue or due in the next 14 days.",
+            ),
+            Section(
+                "What candidates need education on",
+                parts=education_by_issue(shown, start, end),
+                empty="No education needs noted in this period.",
+            ),
+            Section("Actionable insights", insights.insights(shown, today)),
+        ],
+    )
+
+
+def to_markdown(digest: Digest) -> str:
+    out = [f"# {escape(digest.title)}", "", f"_{escape(digest.subtitle)}_", ""]
+    for section in digest.sections:
+        out += [f"## {section.heading}", ""]
+        if not section.lines and not section.parts:
+            out += [escape(section.empty), ""]
+        out += [f"- {escape(line)}" for line in section.lines]
+        if section.lines:
+            out.append("")
+        for part in section.parts:
+            out += [f"### {escape(part.heading)}", ""]
+            out += [f"- {escape(line)}" for line in part.lines] + [""]
+    return "\n".join(out)
+
+
+def to_pdf(digest: Digest) -> bytes:
+    pdf = FPDF(format="Letter")
+    pdf.set_title(digest.title)
+    pdf.add_font("DejaVu", "", FONTS / "DejaVuSans.ttf")
+    pdf.add_font("DejaVu", "B", FONTS / "DejaVuSans-Bold.ttf")
+    pdf.set_auto_page_break(auto=True, margin=15)
+    pdf.add_page()
+
+    def write(
+        text: str, size: float, bold: bool = False, gap: float = 1.5, indent: float = 0
+    ) -> None:
+        pdf.set_font("DejaVu", "B" if bold else "", size)
+        pdf.set_x(pdf.l_margin + indent)
+        pdf.multi_cell(0, size * 0.5, text, align="L", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(gap)
+
+    write(digest.title, 18, bold=True, gap=2)
+    write(digest.subtitle, 10, gap=4)
+    for section in digest.sections:
+        write(section.heading, 14, bold=True, gap=2)
+        if not section.lines and not section.parts:
+            write(section.empty, 10.5)
+        for line in section.lines:
+            write(f"• {line}", 10.5, indent=3)
+        for part in section.parts:
+            write(part.heading, 12, bold=True, gap=1)
+            for line in part.lines:
+                write(f"• {line}", 10.5, indent=3)
+        pdf.ln(3)
+    return bytes(pdf.output())
+
+
+def plain_lines(digest: Digest) -> list[str]:
+    """Every line of text the digest holds, in order, as a reader sees it."""
+    lines = [digest.title, digest.subtitle]
+    for section in digest.sections:
+        lines.append(section.heading)
+        if not section.lines and not section.parts:
+            lines.append(section.empty)
+        lines += section.lines
+        for part in section.parts:
+            lines += [part.heading, *part.lines]
+    return lines

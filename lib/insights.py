@@ -1,0 +1,116 @@
+"""Actionable insights: who in the coalition should carry which message to which candidate.
+
+The matching rules are the table below: a candidate's priority (as they name it) and the partner
+strengths that speak to it best. Edit the table to change the advice.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, timedelta
+
+import pandas as pd
+
+from lib import analytics, schema
+
+STRENGTHS_FOR_PRIORITY: dict[str, tuple[str, ...]] = {
+    "economy": ("business voices", "labor"),
+    "jobs": ("labor", "business voices"),
+    "taxes": ("business voices", "policy research"),
+    "health care": ("health professionals", "labor"),
+    "housing": ("faith leaders", "grassroots turnout", "legal expertise"),
+    "education": ("educators", "parents"),
+    "child care": ("parents", "educators"),
+    "public safety": ("faith leaders", "legal expertise"),
+    "environment": ("youth organizing", "policy research"),
+    "transportation": ("grassroots turnout", "policy research"),
+    "immigration": ("immigrant communities", "legal expertise"),
+}
+NOT_MET_DAYS = 60
+CAMPAIGNING = {"running", "in_office", ""}
+
+
+def top_priority(candidate: pd.Series, interactions: pd.DataFrame) -> str | None:
+    """The first priority on the candidate's record, else the one most named in reports."""
+    listed = schema.split_list(candidate["priorities"])
+    if listed:
+        return listed[0].lower()
+    said = interactions[interactions["candidate_id"] == candidate["id"]]["candidate_priorities"]
+    counts = Counter(tag.lower() for text in said for tag in schema.split_list(text))
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def partners_for(priority: str, partners: pd.DataFrame) -> dict[str, list[str]]:
+    """Strength -> active partners that have it, for the strengths this priority calls for."""
+    matches: dict[str, list[str]] = {}
+    for strength in STRENGTHS_FOR_PRIORITY.get(priority, ()):
+        names = [
+            row.name
+            for row in partners.itertuples()
+            if row.active and strength in {s.lower() for s in schema.split_list(row.strengths)}
+        ]
+        if names:
+            matches[strength] = sorted(names)
+    return matches
+
+
+def priority_matches(tables: dict[str, pd.DataFrame]) -> list[str]:
+    """ "Alma Reyes names the economy as a top priority; partners with business voices: ..."."""
+    sentences = []
+    for candidate in _campaigning(tables["candidates"]).itertuples():
+        row = pd.Series(candidate._asdict())
+        priority = top_priority(row, tables["interactions"])
+        if priority is None:
+            continue
+        matches = partners_for(priority, tables["partners"])
+        if not matches:
+            continue
+        who = "; ".join(
+            f"partners with {strength}: {', '.join(names)}" for strength, names in matches.items()
+        )
+        sentences.append(f"{candidate.name} names {_the(priority)} as a top priority; {who}.")
+    return sentences
+
+
+def unowned_commitments(tables: dict[str, pd.DataFrame]) -> list[str]:
+    commitments = tables["commitments"]
+    orphans = commitments[analytics.is_open(commitments) & (commitments["owner"].str.strip() == "")]
+    names = analytics.names(tables["candidates"])
+    return [
+        f"No one owns the follow-up of {names.get(row.candidate_id, 'a candidate')}'s "
+        f"commitment: {row.text}"
+        for row in orphans.itertuples()
+    ]
+
+
+def not_met_recently(
+    tables: dict[str, pd.DataFrame], today: date, days: int = NOT_MET_DAYS
+) -> list[str]:
+    interactions = tables["interactions"]
+    last_met = interactions.groupby("candidate_id")["date"].max()
+    cutoff = (today - timedelta(days=days)).isoformat()
+    sentences = []
+    for candidate in _campaigning(tables["candidates"]).itertuples():
+        met = last_met.get(candidate.id, "")
+        if not met:
+            sentences.append(f"Nobody has reported meeting {candidate.name} yet.")
+        elif met < cutoff:
+            sentences.append(
+                f"Nobody has met {candidate.name} in {days} days (last report: {met})."
+            )
+    return sentences
+
+
+def insights(tables: dict[str, pd.DataFrame], today: date) -> list[str]:
+    return priority_matches(tables) + unowned_commitments(tables) + not_met_recently(tables, today)
+
+
+def _campaigning(candidates: pd.DataFrame) -> pd.DataFrame:
+    return candidates[candidates["active"] & candidates["status"].isin(CAMPAIGNING)].sort_values(
+        "name"
+    )
+
+
+def _the(priority: str) -> str:
+    """ "the economy", "health care": the article reads better for some priorities."""
+    return f"the {priority}" if priority in {"economy", "environment"} else priority
