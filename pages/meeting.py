@@ -24,7 +24,7 @@ st.html("""<style>
 today = date.today()
 settings = coalition.settings_of(ui.tables())
 st.title(f"{settings.coalition_name or 'Coalition'} meeting")
-since = st.date_input(
+since = st.columns(4)[0].date_input(
     "Since",
     value=settings.meeting_since(today),
     max_value=today,

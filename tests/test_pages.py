@@ -59,10 +59,6 @@ def test_every_page_runs_on_an_empty_and_a_full_store(empty_store: SqlStore, pag
     assert any("Local database" in caption.value for caption in at.sidebar.caption)
 
 
-def test_the_meeting_page_counts_follow_up_actions(sample_store: SqlStore) -> None:
-    assert metrics(app("pages/meeting.py"))["Follow-up actions"] == str(sample_counts()["actions"])
-
-
 def test_settings_lists_what_could_not_be_read(sample_store: SqlStore) -> None:
     with sample_store.engine.begin() as connection:
         connection.exec_driver_sql(

@@ -122,3 +122,25 @@ def test_staff_mark_a_commitment_kept_and_see_its_history(
     store.clear_cache()
     updates = store.read("updates")
     assert (updates["note"] == note).sum() == 1
+
+
+def test_the_meeting_screen_reads_from_across_a_room(
+    browser: Browser, sample_app: AppServer
+) -> None:
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    page = context.new_page()
+    page.goto(f"{sample_app.url}/meeting")
+    wait_for_app(page)
+    expect(page.get_by_role("heading", name="Where candidates stand")).to_be_visible()
+    page.wait_for_selector("[data-testid='stPlotlyChart'] .main-svg")
+    page.screenshot(path=OUTPUT / "meeting-1920x1080.png")
+    body = page.locator("[data-testid='stMain']").inner_text()
+    interactions = SqlStore(sample_app.database_url).read("interactions")
+    restricted = interactions[interactions["visibility"] == "restricted"]["takeaways"]
+    assert [text for text in restricted if len(text) > 25 and text in body] == []
+    size = page.evaluate(
+        "parseFloat(getComputedStyle(document.querySelector("
+        "\"[data-testid='stMain'] [data-testid='stMarkdownContainer'] li\")).fontSize)"
+    )
+    assert size >= 20  # large type for a projector
+    context.close()

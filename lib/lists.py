@@ -1,0 +1,406 @@
+"""The coalition's own lists (issues, partner organisations, candidates), edited as tables.
+
+The Settings page shows each list in an editable table. What the user changed is worked out here:
+:func:`plan_changes` compares the edited table with the one shown and returns the rows to add and,
+for every changed row, only the fields that changed together with the version (``updated_at``) the
+user saw, so that :func:`save` can refuse to overwrite a change someone else made meanwhile.
+Records are never deleted: archiving unticks ``active``, and past reports keep pointing at them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import pandas as pd
+
+from lib import schema
+from lib.store import ConflictError, NotFoundError, Store, StoreError
+
+#: The editable fields of each list, in the order the table shows them.
+FIELDS: dict[str, tuple[str, ...]] = {
+    "issues": ("name", "ask", "description", "active"),
+    "partners": (
+        "name",
+        "kind",
+        "strengths",
+        "tax_status",
+        "contact_name",
+        "contact_email",
+        "notes",
+        "active",
+    ),
+    "candidates": (
+        "name",
+        "office",
+        "district",
+        "party",
+        "election_date",
+        "stage",
+        "status",
+        "website",
+        "priorities",
+        "active",
+    ),
+}
+#: Carried in the table but not shown: which record a row is, and the version the user saw.
+HIDDEN = ("id", "updated_at")
+NOUNS = {"issues": "issue", "partners": "partner organisation", "candidates": "candidate"}
+#: Lists where two entries with the same name would be indistinguishable in the report form.
+UNIQUE_NAMES = frozenset({"issues", "partners"})
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass(frozen=True)
+class RowError:
+    """A value that cannot be saved: which row (as the user knows it), which field, and why."""
+
+    row: str
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.row}, {label(self.column)}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Update:
+    id: str
+    name: str
+    changes: dict[str, str]
+    expected_updated_at: str
+
+    @property
+    def action(self) -> str:
+        if self.changes.get("active") == "FALSE":
+            return "archived"
+        if self.changes.get("active") == "TRUE":
+            return "restored"
+        return "edited"
+
+
+@dataclass
+class Changes:
+    appends: list[dict[str, str]] = field(default_factory=list)
+    updates: list[Update] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.appends or self.updates)
+
+
+@dataclass
+class SaveResult:
+    added: list[str] = field(default_factory=list)  # names
+    updated: list[Update] = field(default_factory=list)
+    #: changes not saved, each with the reason; the user's values are in ``Update.changes``
+    failed: list[tuple[Update, str]] = field(default_factory=list)
+    #: a failure before anything was written (the store did not answer): nothing was saved
+    error: str = ""
+    audit_error: str = ""
+
+    @property
+    def wrote(self) -> bool:
+        return bool(self.added or self.updated)
+
+
+def label(column: str) -> str:
+    return schema.Column(column).label
+
+
+# --- the table shown --------------------------------------------------------------------------
+
+
+def _is_blank(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, (list, tuple)):
+        return not value
+    if hasattr(value, "__len__") and not isinstance(value, str):
+        return len(value) == 0  # an array from the editor's list column
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def editor_frame(table: str, frame: pd.DataFrame, *, include_archived: bool = True) -> pd.DataFrame:
+    """The rows to edit, typed for the editor: dates as dates, lists as lists, flags as bools.
+
+    Active entries come first, by name; archived ones follow (or are left out).
+    """
+    spec = schema.table(table)
+    rows = frame if include_archived else frame[frame["active"].astype(bool)]
+    rows = rows.assign(_order=~rows["active"].astype(bool), _name=rows["name"].str.casefold())
+    rows = rows.sort_values(["_order", "_name"], kind="stable")
+    shown = pd.DataFrame(index=range(len(rows)))
+    for name in (*HIDDEN, *FIELDS[table]):
+        column = spec.column(name)
+        values = rows[name].tolist()
+        if column.kind is schema.Kind.BOOL:
+            shown[name] = pd.Series([bool(value) for value in values], dtype=bool)
+        elif column.kind is schema.Kind.DATE:
+            shown[name] = pd.to_datetime(
+                pd.Series([value or None for value in values], dtype=object),
+                format="%Y-%m-%d",
+                errors="coerce",
+            )
+        elif column.kind is schema.Kind.LIST:
+            shown[name] = pd.Series([schema.split_list(value) for value in values], dtype=object)
+        else:
+            shown[name] = pd.Series([str(value) for value in values], dtype=object)
+    return shown
+
+
+def options(table: str, column: str, frame: pd.DataFrame, suggested: Sequence[str]) -> list[str]:
+    """Suggested values first, then any other value already in the list (kept selectable)."""
+    spec = schema.table(table).column(column)
+    seen = list(suggested)
+    for text in frame.get(column, []):
+        values = schema.split_list(text) if spec.kind is schema.Kind.LIST else [str(text).strip()]
+        for value in values:
+            if value and value not in seen:
+                seen.append(value)
+    return seen
+
+
+# --- what changed -----------------------------------------------------------------------------
+
+
+def _value(value: Any) -> Any:
+    """An editor cell as to_cell takes it: blanks as None, timestamps as dates, arrays as lists."""
+    if _is_blank(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if isinstance(value, datetime):
+        return value.date()
+    if not isinstance(value, (str, bytes, date, bool, list, tuple)) and hasattr(value, "tolist"):
+        return value.tolist()  # numpy scalars and arrays
+    return value
+
+
+def _cell(column: schema.Column, value: Any) -> str:
+    return schema.to_cell(column, _value(value))
+
+
+def _shown_cell(column: schema.Column, value: Any) -> str:
+    """The stored text of a value as it was shown (already valid, or as it was typed by hand)."""
+    try:
+        return _cell(column, value)
+    except schema.InvalidValue:
+        return str(value)
+
+
+def _row_name(row: Mapping[str, Any]) -> str:
+    name = row.get("name")
+    return "" if _is_blank(name) else str(name).strip()
+
+
+def _check(table: str, column: schema.Column, text: str) -> str | None:
+    """Rules of the lists beyond the contract's; a message, or None."""
+    if column.name == "name" and not text.strip():
+        return f"Every {NOUNS[table]} needs a name."
+    if column.name == "contact_email" and text.strip() and not _EMAIL.match(text.strip()):
+        return f"{text!r} is not an email address."
+    if column.name == "website" and text.strip() and not re.match(r"^https?://\S+$", text.strip()):
+        return f"{text!r} is not a web address; start it with https://."
+    return None
+
+
+def plan_changes(
+    table: str,
+    original: pd.DataFrame,
+    edited: pd.DataFrame,
+    stored: pd.DataFrame | None = None,
+) -> Changes:
+    """Rows to append and per-record field changes, comparing the edited table with the shown one.
+
+    ``original`` is the table as shown (see :func:`editor_frame`); ``edited`` is what the editor
+    returned: the same rows, possibly changed, then any added rows (without an id). Added rows left
+    completely blank are ignored. ``stored`` (the whole list, archived entries included) lets a
+    new name be checked against entries that were not shown. Nothing may be saved while
+    ``errors`` is not empty.
+    """
+    spec = schema.table(table)
+    fields = FIELDS[table]
+    changes = Changes()
+    shown_by_id = {str(row["id"]): row for row in original.to_dict("records")}
+    new_number = 0
+    final_names: dict[str, list[str]] = {}  # folded name -> rows using it, after the edit
+    if stored is not None:
+        for record_id, name in zip(stored["id"], stored["name"], strict=True):
+            if str(record_id) not in shown_by_id:
+                final_names.setdefault(schema.fold(name), []).append(f"not shown: {record_id}")
+
+    for position, row in enumerate(edited.to_dict("records"), start=1):
+        record_id = "" if _is_blank(row.get("id")) else str(row["id"])
+        before = shown_by_id.get(record_id)
+        if before is None:
+            if all(_is_blank(row.get(name)) or name == "active" for name in fields):
+                continue  # an added row left empty
+            new_number += 1
+            where = f"New row {new_number}"
+            cells: dict[str, str] = {}
+            for name in fields:
+                column = spec.column(name)
+                try:
+                    text = _cell(column, row.get(name))
+                except schema.InvalidValue as error:
+                    changes.errors.append(RowError(where, name, error.message))
+                    continue
+                problem = _check(table, column, text)
+                if problem:
+                    changes.errors.append(RowError(where, name, problem))
+                cells[name] = text
+            if not cells.get("active"):
+                cells.pop("active", None)  # a new entry is active unless unticked
+            changes.appends.append(cells)
+            final_names.setdefault(schema.fold(cells.get("name", "")), []).append(where)
+            continue
+
+        where = _row_name(before) or f"Row {position}"
+        changed: dict[str, str] = {}
+        for name in fields:
+            column = spec.column(name)
+            try:
+                text = _cell(column, row.get(name))
+            except schema.InvalidValue as error:
+                changes.errors.append(RowError(where, name, error.message))
+                continue
+            if text == _shown_cell(column, before.get(name)):
+                continue
+            problem = _check(table, column, text)
+            if problem:
+                changes.errors.append(RowError(where, name, problem))
+            changed[name] = text
+        final_name = changed.get("name", _shown_cell(spec.column("name"), before.get("name")))
+        final_names.setdefault(schema.fold(final_name), []).append(where)
+        if changed:
+            changes.updates.append(
+                Update(record_id, where, changed, str(before.get("updated_at") or ""))
+            )
+
+    if table in UNIQUE_NAMES:
+        renamed = {update.name for update in changes.updates if "name" in update.changes}
+        new_rows = {f"New row {number}" for number in range(1, new_number + 1)}
+        for folded, rows in final_names.items():
+            touched = [row for row in rows if row in renamed or row in new_rows]
+            if folded and len(rows) > 1 and touched:
+                for row in touched:
+                    changes.errors.append(
+                        RowError(
+                            row,
+                            "name",
+                            f"Another {NOUNS[table]} already has this name; use that one "
+                            "(tick Active to bring back an archived one) or choose another name.",
+                        )
+                    )
+    return changes
+
+
+def has_edits(editor_state: Any) -> bool:
+    """Whether a data editor's state (from session_state) holds unsaved edits."""
+    if not isinstance(editor_state, Mapping):
+        return False
+    return bool(
+        editor_state.get("edited_rows")
+        or editor_state.get("added_rows")
+        or editor_state.get("deleted_rows")
+    )
+
+
+# --- saving -----------------------------------------------------------------------------------
+
+
+def save(store: Store, table: str, changes: Changes, author: str) -> SaveResult:
+    """Append the new rows (ids made by the store), then update each changed record, checking
+    that it is still the version shown; a record changed meanwhile is reported, not overwritten.
+
+    A failure before anything was written leaves ``error`` set and nothing saved, so the edits can
+    be kept on screen and saved again.
+    """
+    if changes.errors:
+        raise ValueError("Changes with errors cannot be saved.")
+    result = SaveResult()
+    audit: list[dict[str, str]] = []
+    if changes.appends:
+        try:
+            ids = store.append(table, changes.appends)
+        except (StoreError, schema.InvalidValue) as error:
+            result.error = str(error)
+            return result
+        for record_id, cells in zip(ids, changes.appends, strict=True):
+            result.added.append(cells.get("name", ""))
+            audit.append(_audit(author, "added", table, record_id, cells.get("name", "")))
+    for number, update in enumerate(changes.updates):
+        try:
+            store.update(
+                table, update.id, update.changes, expected_updated_at=update.expected_updated_at
+            )
+        except ConflictError as error:
+            result.failed.append((update, str(error)))
+            continue
+        except NotFoundError as error:
+            result.failed.append((update, str(error)))
+            continue
+        except (StoreError, schema.InvalidValue) as error:
+            if not result.wrote:
+                result.error = str(error)
+                return result
+            # The store stopped answering part-way: the rest is reported as not saved.
+            result.failed.extend((later, str(error)) for later in changes.updates[number:])
+            break
+        result.updated.append(update)
+        detail = f"{update.name}: " + ", ".join(label(name) for name in update.changes)
+        audit.append(_audit(author, update.action, table, update.id, detail))
+    if audit:
+        try:
+            store.append("audit", audit)
+        except (StoreError, schema.InvalidValue) as error:
+            result.audit_error = str(error)
+    return result
+
+
+def _audit(author: str, action: str, table: str, record_id: str, detail: str) -> dict[str, str]:
+    return {
+        "at": schema.now_stamp(),
+        "by": author,
+        "action": action,
+        "table": table,
+        "record_id": record_id,
+        "detail": detail[:1000],
+    }
+
+
+def summary(table: str, result: SaveResult) -> str:
+    """One sentence for the user about what was saved."""
+    noun = NOUNS[table]
+    parts = []
+    if result.added:
+        parts.append(f"added {_count(len(result.added), noun)}")
+    for action in ("edited", "archived", "restored"):
+        count = sum(1 for update in result.updated if update.action == action)
+        if count:
+            parts.append(f"{action} {_count(count, noun)}")
+    if not parts:
+        return "Nothing was saved."
+    text = ", ".join(parts)
+    return "Saved: " + text[0].lower() + text[1:] + "."
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'s' * (number != 1)}"
+
+
+def unsaved_rows(table: str, failed: Sequence[tuple[Update, str]]) -> pd.DataFrame:
+    """The user's own values that were not saved, so nothing typed is lost."""
+    rows = []
+    for update, _reason in failed:
+        for name, value in update.changes.items():
+            rows.append({"Entry": update.name, "Field": label(name), "Your value": value})
+    return pd.DataFrame(rows, columns=["Entry", "Field", "Your value"])
