@@ -26,13 +26,34 @@ PAGES = [
 page = st.navigation(PAGES)
 
 with st.sidebar:
+    # When something is wrong, the page itself explains it; the sidebar stays calm.
     try:
         store = ui.store()
-        source = store.label
-        problems = ui.problem_count(store.read_all())
-    except StoreError:  # the page itself explains what is wrong
-        source, problems = "not connected", 0
-    st.caption(f"Data source: **{source}**")
+    except StoreError:
+        store = None
+    try:
+        problems = ui.problem_count(store.read_all()) if store else 0
+    except StoreError:
+        problems = 0
+    st.caption(f"Data source: **{store.label if store else 'not connected'}**")
+    if store is not None:
+        worker = ui.sync_worker(store)
+        waiting = worker.outbox.waiting()
+        if waiting:
+            worker.nudge()  # every page load is a chance to send them
+            st.warning(
+                f"{waiting} change{'s' * (waiting != 1)} waiting to sync. They are kept "
+                "on this computer and sent as soon as the data source answers.",
+                icon=":material/cloud_sync:",
+            )
+            if st.button("Sync now", icon=":material/sync:"):
+                sent = worker.outbox.replay(store)
+                st.toast(
+                    f"Sent {sent} waiting change{'s' * (sent != 1)}."
+                    if sent
+                    else "The data source is still not answering; they stay safe here."
+                )
+                st.rerun()
     if problems:
         st.page_link(
             "pages/settings.py",

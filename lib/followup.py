@@ -7,7 +7,7 @@ from datetime import date
 
 import pandas as pd
 
-from lib import analytics, schema
+from lib import analytics, outbox, schema
 from lib.store import ConflictError, Store
 
 COMMITMENT_COLUMNS = {
@@ -23,7 +23,7 @@ COMMITMENT_COLUMNS = {
 }
 
 
-@dataclass
+@dataclass(frozen=True)
 class StatusChange:
     """One commitment moving to a status, with the dated note that explains it."""
 
@@ -33,8 +33,6 @@ class StatusChange:
     on: date
     note: str
     author: str
-    update_id: str = field(default_factory=lambda: schema.new_id("updates"))
-    commitment_saved: bool = False  # the first step landed; a retry only writes the rest
 
 
 def validate_change(status: str | None, on: date | None, note: str, today: date) -> dict[str, str]:
@@ -55,56 +53,65 @@ def validate_change(status: str | None, on: date | None, note: str, today: date)
     return errors
 
 
-def apply_change(store: Store, change: StatusChange) -> None:
-    """Write the commitment (checking nobody changed it meanwhile), then its history row.
-
-    Raises ConflictError before writing anything if the commitment changed since it was read.
-    """
-    if not change.commitment_saved:
-        store.update(
+def change_ops(change: StatusChange) -> list[dict]:
+    """The writes of a status change: the commitment (checked against the version the person
+    saw), its dated history row, and the audit row. Ids and stamps are decided here, once."""
+    return [
+        outbox.update_op(
             "commitments",
             change.commitment_id,
             {"status": change.status},
-            expected_updated_at=change.expected_updated_at,
-        )
-        change.commitment_saved = True
-    store.append(
-        "updates",
-        [
-            {
-                "id": change.update_id,
-                "commitment_id": change.commitment_id,
-                "date": change.on,
-                "status": change.status,
-                "note": change.note,
-                "created_by": change.author,
-            }
-        ],
-    )
-    store.append(
-        "audit",
-        [
-            {
-                "at": schema.now_stamp(),
-                "by": change.author,
-                "action": "updated status",
-                "table": "commitments",
-                "record_id": change.commitment_id,
-                "detail": f"{schema.COMMITMENT_STATUS.label(change.status)}: {change.note}",
-            }
-        ],
-    )
+            change.expected_updated_at,
+        ),
+        outbox.append_op(
+            "updates",
+            [
+                {
+                    "commitment_id": change.commitment_id,
+                    "date": change.on,
+                    "status": change.status,
+                    "note": change.note,
+                    "created_by": change.author,
+                }
+            ],
+        ),
+        outbox.append_op(
+            "audit",
+            [
+                {
+                    "by": change.author,
+                    "action": "updated status",
+                    "table": "commitments",
+                    "record_id": change.commitment_id,
+                    "detail": f"{schema.COMMITMENT_STATUS.label(change.status)}: {change.note}",
+                }
+            ],
+        ),
+    ]
 
 
-def apply_changes(store: Store, changes: list[StatusChange]) -> list[ConflictError]:
-    """Apply each change; the ones someone else got to first are returned, not written."""
-    conflicts = []
-    for change in changes:
+@dataclass
+class Outcome:
+    saved: int = 0
+    queued: int = 0
+    conflicts: list[ConflictError] = field(default_factory=list)
+
+
+def apply_changes(store: Store, queue: outbox.Outbox | None, changes: list[list[dict]]) -> Outcome:
+    """Apply each change's writes. One someone else got to first is reported, not written; when
+    the store does not answer, the change waits in the outbox (with ``queue``)."""
+    outcome = Outcome()
+    for ops in changes:
         try:
-            apply_change(store, change)
+            landed = outbox.write_or_queue(store, queue, "Commitment status update", ops)
         except ConflictError as conflict:
-            conflicts.append(conflict)
-    return conflicts
+            outcome.conflicts.append(conflict)
+            continue
+        if landed:
+            outcome.saved += 1
+        else:
+            outcome.queued += 1
+    return outcome
 
 
 def readable(commitments: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:

@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from lib import schema
+from lib import outbox, schema
 from lib.store import Store
 
 # The order records are written in: what others point at goes first.
@@ -250,11 +250,19 @@ def records(draft: Mapping[str, Any], author: str, stamp: str) -> dict[str, list
     return {name: rows for name, rows in written.items() if rows}
 
 
+def operations(report_records: Mapping[str, Sequence[Mapping[str, Any]]]) -> list[dict]:
+    """The writes of a report: one append per table, every id and stamp decided now, so the
+    same operations can be sent again (now or from the outbox) without duplicating anything."""
+    return [
+        outbox.append_op(name, list(report_records[name]))
+        for name in WRITE_ORDER
+        if report_records.get(name)
+    ]
+
+
 def submit(store: Store, report_records: Mapping[str, Sequence[Mapping[str, Any]]]) -> None:
-    """Write a report: one call per table. Safe to repeat after a failure: ids are fixed."""
-    for name in WRITE_ORDER:
-        if report_records.get(name):
-            store.append(name, report_records[name])
+    """Write a report now: one call per table. Safe to repeat after a failure."""
+    outbox.apply_ops(store, operations(report_records))
 
 
 def summary(

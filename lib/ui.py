@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import os
 from datetime import datetime
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from lib import schema
-from lib.store import Store, StoreError, UnavailableError, open_store
+from lib import outbox, schema
+from lib.store import Store, StoreError, open_store
+from lib.store.sql import PROJECT_ROOT
 from lib.text import escape_markdown
 
 _LAST_READ = "ui.last_read"
@@ -52,6 +54,21 @@ def store() -> Store:
     return _open_store(json.dumps(configuration, sort_keys=True, default=str))
 
 
+def outbox_path() -> Path:
+    """Where writes wait while the store is unreachable; TRACKER_OUTBOX_PATH moves it (tests)."""
+    return Path(os.environ.get("TRACKER_OUTBOX_PATH") or PROJECT_ROOT / "data" / "outbox.db")
+
+
+@st.cache_resource
+def _sync_worker(path: str, identity: str, _store: Store) -> outbox.SyncWorker:
+    return outbox.SyncWorker(outbox.Outbox(Path(path), identity), _store)
+
+
+def sync_worker(store: Store) -> outbox.SyncWorker:
+    """The background sender of this store's waiting writes (one per process and store)."""
+    return _sync_worker(str(outbox_path()), store.identity, store)
+
+
 def store_or_stop() -> Store:
     try:
         return store()
@@ -61,27 +78,22 @@ def store_or_stop() -> Store:
 
 
 def tables() -> dict[str, pd.DataFrame]:
-    """Every table; during an outage, the last copy this session read, said to be such.
-
-    Pages keep working (and forms keep what was typed) while the data source is unreachable.
-    """
+    """Every table; when the store cannot be read, the last copy this session read, said to be
+    such, so pages keep working and forms keep what was typed."""
     store = store_or_stop()
     try:
         frames = store.read_all()
-    except UnavailableError as error:
+    except StoreError as error:
         last = st.session_state.get(_LAST_READ)
         if last is None or last[0] is not store:
             st.error(f"**The coalition's data cannot be read.** {error}", icon=":material/error:")
             st.stop()
         st.warning(
-            f"**The data source is not answering**, so this page shows the data as it was "
-            f"at {last[1]:%H:%M}. {error}",
+            f"**The data source cannot be read right now**, so this page shows the data as it "
+            f"was at {last[1]:%H:%M}. {error}",
             icon=":material/cloud_off:",
         )
         return last[2]
-    except StoreError as error:
-        st.error(f"**The coalition's data cannot be read.** {error}", icon=":material/error:")
-        st.stop()
     st.session_state[_LAST_READ] = (store, datetime.now(), frames)
     return frames
 
@@ -118,6 +130,11 @@ def filters_to_url(fields: dict[str, tuple[str, list[str] | None]], page: str) -
 def chart(figure: object, key: str) -> None:
     """A chart as lib.charts styled it (Streamlit's theme would grey out the labels)."""
     st.plotly_chart(figure, theme=None, config={"displayModeBar": False}, key=key)
+
+
+def last_tables() -> dict[str, pd.DataFrame]:
+    """The tables this session last read (the data on screen), even if the store is down now."""
+    return st.session_state[_LAST_READ][2]
 
 
 def author() -> str:

@@ -195,18 +195,21 @@ if submitted:
     for message in errors.values():
         st.error(message, icon=":material/error:")
     if not errors:
-        changes = [
-            followup.StatusChange(
-                row.id, seen_versions.get(row.id, row.updated_at), status, on, note, ui.author()
+        # Decided once: a retry sends the very same writes, so nothing lands twice.
+        state["cmt.pending"] = [
+            followup.change_ops(
+                followup.StatusChange(
+                    row.id, seen_versions.get(row.id, row.updated_at), status, on, note, ui.author()
+                )
             )
             for row in selected.itertuples()
         ]
-        state["cmt.pending"] = changes
 
 pending = state.get("cmt.pending")
 if pending:
+    store = ui.store()
     try:
-        conflicts = followup.apply_changes(ui.store(), pending)
+        outcome = followup.apply_changes(store, ui.sync_worker(store).outbox, pending)
     except (StoreError, schema.InvalidValue) as error:
         st.error(
             f"**The update could not be saved.** {error} Your note is still in the form.",
@@ -215,15 +218,22 @@ if pending:
         st.button("Try again", type="primary", icon=":material/refresh:")
     else:
         del state["cmt.pending"]
-        saved = len(pending) - len(conflicts)
-        if not conflicts:
-            state["cmt.saved"] = f"Saved the update to {saved} commitment{'s' * (saved != 1)}."
+        done = [
+            f"Saved the update to {outcome.saved} commitment{'s' * (outcome.saved != 1)}."
+            if outcome.saved
+            else "",
+            f"{outcome.queued} update{'s' * (outcome.queued != 1)} kept on this computer: "
+            "the data source is not answering; they are sent as soon as it does."
+            if outcome.queued
+            else "",
+        ]
+        message = " ".join(part for part in done if part)
+        if not outcome.conflicts:
+            state["cmt.saved"] = message
             st.rerun()
-        if saved:
-            st.success(
-                f"Saved the update to {saved} commitment{'s' * (saved != 1)}.",
-                icon=":material/check_circle:",
-            )
+        if message:
+            st.success(message, icon=":material/check_circle:")
+        conflicts = outcome.conflicts
         ui.store().clear_cache()
         latest = ui.store().read("commitments").set_index("id")
         for conflict in conflicts:

@@ -2,10 +2,9 @@
 
 from datetime import date
 
-import pandas as pd
 import streamlit as st
 
-from lib import report, schema, ui
+from lib import outbox, report, schema, ui
 from lib.store import StoreError
 
 ui.page_frame()
@@ -74,19 +73,28 @@ def save() -> None:
     if errors:
         return
     records = report.records(draft, ui.author(), schema.now_stamp())
+    store = ui.store()
+    label = f"Report {draft['date']}"
     try:
-        report.submit(ui.store(), records)
+        landed = outbox.write_or_queue(
+            store, ui.sync_worker(store).outbox, label, report.operations(records)
+        )
     except (StoreError, schema.InvalidValue) as error:
         state[key("failure")] = str(error)
         return
-    try:
-        tables = ui.store().read_all()
-    except StoreError:  # saved, but the names cannot be looked up right now
-        tables = {name: pd.DataFrame(columns=["id", "name"]) for name in ("candidates", "issues")}
+    tables = ui.last_tables()  # names for the summary, as the form showed them
     state[key("saved")] = {
         "summary": report.summary(records, tables["candidates"], tables["issues"]),
         "candidate_id": records["interactions"][0]["candidate_id"],
+        "queued": not landed,
     }
+
+
+def send_waiting() -> None:
+    store = ui.store()
+    ui.sync_worker(store).outbox.replay(store)
+    if not ui.sync_worker(store).outbox.waiting():
+        state[key("saved")]["queued"] = False
 
 
 def start_over() -> None:
@@ -109,11 +117,20 @@ if key("draft") not in state:
     state[key("draft")] = report.new_draft()
 
 saved = state.get(key("saved"))
-if saved:
+if saved and saved["queued"]:
+    st.warning(
+        "**Report kept on this computer.** The data source is not answering right now, so "
+        "your report waits here and is sent automatically as soon as it answers. Nothing is "
+        "lost, and it will not be sent twice.",
+        icon=":material/cloud_sync:",
+    )
+    st.button("Try sending now", on_click=send_waiting, icon=":material/sync:")
+elif saved:
     st.success(
         "**Report saved.** Thank you: your coalition partners can see it now.",
         icon=":material/check_circle:",
     )
+if saved:
     for line in saved["summary"]:
         st.markdown(f"- {ui.plain(line)}")
     st.page_link(

@@ -223,6 +223,14 @@ def fresh_store_cache() -> None:
 
 
 @pytest.fixture(autouse=True)
+def own_outbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Writes waiting to sync go to this test's own file, never the app's data/outbox.db."""
+    path = tmp_path / "outbox.db"
+    monkeypatch.setenv("TRACKER_OUTBOX_PATH", str(path))
+    return path
+
+
+@pytest.fixture(autouse=True)
 def steady_router() -> Iterator[None]:
     with router_always_runs():
         yield

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from lib import schema
 from lib.store.sql import PROJECT_ROOT, SqlStore
-from tests.apptest import app, sheet_secrets
+from tests.apptest import SERVICE_ACCOUNT, app, sheet_secrets
 from tests.fake_sheets import FakeSheets
 
 PAGE = "pages/report.py"
@@ -194,30 +194,34 @@ def test_outcome_rows_have_their_own_messages(sample_store: SqlStore) -> None:
     assert at.text_area(key=f"report.positions.{pos}.evidence").value == "Nodded along"
 
 
-def test_an_outage_keeps_the_report_and_try_again_saves_it_once(fake_google: FakeSheets) -> None:
+def sheet_with_sample(fake_google: FakeSheets) -> tuple[str, AppTest]:
     key = fake_google.create_spreadsheet("Coalition")
     at = app("pages/settings.py", sheet_secrets(key))
     click(at, "Create the missing tabs and columns")
     at.switch_page("pages/overview.py").run()
     click(at, "Load the sample coalition")
-    at.switch_page(PAGE).run()
-    tables = {name: fake_google.grid(key, name) for name in ("candidates", "issues")}
-    candidate_id, issue_id = tables["candidates"][1][0], tables["issues"][1][0]
+    return key, at.switch_page(PAGE).run()
+
+
+def test_an_outage_keeps_the_report_and_sends_it_once_when_google_answers(
+    fake_google: FakeSheets,
+) -> None:
+    key, at = sheet_with_sample(fake_google)
+    candidate_id, issue_id = (
+        fake_google.grid(key, name)[1][0] for name in ("candidates", "issues")
+    )
     fill_full_report(at, candidate_id, issue_id)
     interactions_before = len(fake_google.grid(key, "interactions"))
 
     fake_google.fail(status=503, times=None)
     click(at, "Save the report")
     assert not at.exception
-    assert "The report could not be saved" in at.error[0].value
-    assert "503" in at.error[0].value
-    assert (
-        at.text_area(key="report.talking_points").value == "Housing trust fund costs and benefits"
-    )
-    assert [button.label for button in at.button][-1] == "Try again"
+    assert any(w.value.startswith("**Report kept on this computer.**") for w in at.warning)
+    assert "1 change waiting to sync" in " ".join(w.value for w in at.sidebar.warning)
+    assert len(fake_google.grid(key, "interactions")) == interactions_before
 
     fake_google.heal()
-    click(at, "Try again")
+    click(at, "Try sending now")
     assert at.success[0].value.startswith("**Report saved.**")
     draft_id = at.session_state["report.draft"]["id"]
     interactions = fake_google.grid(key, "interactions")
@@ -225,6 +229,30 @@ def test_an_outage_keeps_the_report_and_try_again_saves_it_once(fake_google: Fak
     assert sum(row[0] == draft_id for row in interactions) == 1
     commitments = fake_google.grid(key, "commitments")
     assert sum(row[4] == "Co-sponsor the trust fund ordinance" for row in commitments) == 1
+    at.run()
+    assert not at.sidebar.warning  # nothing left waiting
+
+
+def test_an_unshared_sheet_keeps_the_form_and_try_again_saves_it(
+    fake_google: FakeSheets,
+) -> None:
+    key, at = sheet_with_sample(fake_google)
+    candidate_id, issue_id = (
+        fake_google.grid(key, name)[1][0] for name in ("candidates", "issues")
+    )
+    fill_full_report(at, candidate_id, issue_id)
+    fake_google.share(key, False)
+    click(at, "Save the report")
+    failure = [error.value for error in at.error if "could not be saved" in error.value]
+    assert failure and SERVICE_ACCOUNT in failure[0]
+    assert (
+        at.text_area(key="report.talking_points").value == "Housing trust fund costs and benefits"
+    )
+    fake_google.share(key, True)
+    click(at, "Try again")
+    assert at.success[0].value.startswith("**Report saved.**")
+    draft_id = at.session_state["report.draft"]["id"]
+    assert sum(row[0] == draft_id for row in fake_google.grid(key, "interactions")) == 1
 
 
 def test_file_another_report_starts_a_fresh_form(sample_store: SqlStore) -> None:

@@ -70,6 +70,11 @@ class Store(ABC):
 
     @property
     @abstractmethod
+    def identity(self) -> str:
+        """Which data this is, for keeping queued writes apart (no passwords in it)."""
+
+    @property
+    @abstractmethod
     def label(self) -> str:
         """Which data source this is, as the sidebar says it."""
 
@@ -150,7 +155,9 @@ class Store(ABC):
         if expected_updated_at is not None and not spec.has("updated_at"):
             raise SchemaError(f"The {table} table has no updated_at to check conflicts against.")
         cells = schema.to_cells(table, changes)
-        if spec.has("updated_at"):
+        if spec.has("updated_at") and not cells.get("updated_at"):
+            # A caller replaying a queued change passes the stamp it chose the first time, so a
+            # change that already landed is recognised instead of reported as a conflict.
             cells["updated_at"] = schema.now_stamp()
         try:
             self._update_record(table, str(id), cells, expected_updated_at)

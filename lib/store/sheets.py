@@ -144,6 +144,10 @@ class SheetStore(Store):
     # --- identity ----------------------------------------------------------------------------
 
     @property
+    def identity(self) -> str:
+        return f"google-sheet:{self.key}"
+
+    @property
     def label(self) -> str:
         try:
             return f"Google Sheet: {self._metadata().title}"

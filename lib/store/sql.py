@@ -83,6 +83,10 @@ class SqlStore(Store):
         }
 
     @property
+    def identity(self) -> str:
+        return self.url.render_as_string(hide_password=True)
+
+    @property
     def label(self) -> str:
         backend = self.url.get_backend_name()
         if backend == "postgresql":
@@ -196,6 +200,8 @@ class SqlStore(Store):
             )
         if current is None:
             raise NotFoundError(table, key)
+        if cells.get("updated_at") and current.get("updated_at") == cells["updated_at"]:
+            return  # this very change landed earlier (a replayed write)
         raise ConflictError(
             table, key, expected_updated_at, {name: value or "" for name, value in current.items()}
         )

@@ -1,0 +1,201 @@
+"""Writes that could not reach the store yet, kept on this machine until they can.
+
+When Google Sheets (or a database server) does not answer even after the store's retries, the
+write is kept here, in a small SQLite file next to the app, and sent again in the background and
+whenever someone presses "Sync now". Every queued write carries the ids and stamps it was first
+tried with, so sending it again can never duplicate a row or overwrite someone else's change.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lib import schema
+from lib.store import Store, StoreError, UnavailableError
+
+WAITING = "waiting"
+STUCK = "stuck"  # the store refused it (a conflict, a missing tab); a person must look
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    created_at: str
+    label: str
+    ops: list[dict[str, Any]]
+    state: str
+    attempts: int
+    last_error: str
+
+
+def append_op(table: str, rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """An append, with every row complete (ids and stamps decided now, values as text)."""
+    return {"op": "append", "table": table, "rows": [Store.new_record(table, row) for row in rows]}
+
+
+def update_op(
+    table: str, record_id: str, changes: dict[str, Any], expected_updated_at: str | None
+) -> dict[str, Any]:
+    """An update whose new ``updated_at`` is decided now, so a replay is recognised if landed."""
+    cells = schema.to_cells(table, changes)
+    if schema.table(table).has("updated_at"):
+        cells["updated_at"] = cells.get("updated_at") or schema.now_stamp()
+    return {
+        "op": "update",
+        "table": table,
+        "id": record_id,
+        "changes": cells,
+        "expected_updated_at": expected_updated_at,
+    }
+
+
+def apply_ops(store: Store, ops: Sequence[dict[str, Any]]) -> None:
+    for op in ops:
+        if op["op"] == "append":
+            store.append(op["table"], op["rows"])
+        else:
+            store.update(op["table"], op["id"], op["changes"], op["expected_updated_at"])
+
+
+def write_or_queue(
+    store: Store, outbox: Outbox | None, label: str, ops: Sequence[dict[str, Any]]
+) -> bool:
+    """Write now if the store answers (True); otherwise keep the write to send later (False).
+
+    Conflicts and refusals are raised: those need the person who made the change.
+    """
+    try:
+        apply_ops(store, ops)
+    except UnavailableError as error:
+        if outbox is None:
+            raise
+        outbox.put(label, ops, str(error))
+        return False
+    return True
+
+
+class Outbox:
+    """A durable queue of writes for one store, identified by ``target``."""
+
+    def __init__(self, path: Path, target: str) -> None:
+        self.path = path
+        self.target = target
+        self._lock = threading.Lock()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as connection:
+            connection.execute(
+                "CREATE TABLE IF NOT EXISTS entries (id TEXT PRIMARY KEY, target TEXT NOT NULL, "
+                "created_at TEXT NOT NULL, label TEXT NOT NULL, ops TEXT NOT NULL, "
+                "state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, "
+                "last_error TEXT NOT NULL DEFAULT '')"
+            )
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        with closing(sqlite3.connect(self.path, timeout=30)) as connection, connection:
+            yield connection
+
+    def put(self, label: str, ops: Sequence[dict[str, Any]], error: str = "") -> str:
+        entry_id = uuid.uuid4().hex
+        with self._connect() as connection:
+            connection.execute(
+                "INSERT INTO entries (id, target, created_at, label, ops, state, attempts, "
+                "last_error) VALUES (?, ?, ?, ?, ?, ?, 1, ?)",
+                (
+                    entry_id,
+                    self.target,
+                    schema.now_stamp(),
+                    label,
+                    json.dumps(list(ops)),
+                    WAITING,
+                    error,
+                ),
+            )
+        return entry_id
+
+    def entries(self) -> list[Entry]:
+        with self._connect() as connection:
+            rows = connection.execute(
+                "SELECT id, created_at, label, ops, state, attempts, last_error FROM entries "
+                "WHERE target = ? ORDER BY created_at",
+                (self.target,),
+            ).fetchall()
+        return [
+            Entry(row[0], row[1], row[2], json.loads(row[3]), row[4], row[5], row[6])
+            for row in rows
+        ]
+
+    def waiting(self) -> int:
+        return sum(entry.state == WAITING for entry in self.entries())
+
+    def discard(self, entry_id: str) -> None:
+        with self._connect() as connection:
+            connection.execute("DELETE FROM entries WHERE id = ?", (entry_id,))
+
+    def _mark(self, entry_id: str, state: str, error: str) -> None:
+        with self._connect() as connection:
+            connection.execute(
+                "UPDATE entries SET state = ?, attempts = attempts + 1, last_error = ? "
+                "WHERE id = ?",
+                (state, error, entry_id),
+            )
+
+    def replay(self, store: Store) -> int:
+        """Send the waiting writes in the order they were made; returns how many landed.
+
+        Stops at the first one the store still cannot take (it is still down). A write the
+        store refuses is set aside as stuck, with the reason, for a person to review.
+        """
+        with self._lock:
+            waiting = [entry for entry in self.entries() if entry.state == WAITING]
+            if not waiting:
+                return 0
+            # Read what is stored now: replayed appends skip rows that landed before the failure.
+            store.clear_cache()
+            try:
+                store.read_all()
+            except UnavailableError:
+                return 0
+            landed = 0
+            for entry in waiting:
+                try:
+                    apply_ops(store, entry.ops)
+                except UnavailableError as error:
+                    self._mark(entry.id, WAITING, str(error))
+                    break
+                except (StoreError, schema.InvalidValue) as error:  # conflicts included
+                    self._mark(entry.id, STUCK, str(error))
+                    continue
+                self.discard(entry.id)
+                landed += 1
+            return landed
+
+
+class SyncWorker:
+    """Sends waiting writes in the background: every ``interval`` seconds, or when nudged."""
+
+    def __init__(self, outbox: Outbox, store: Store, interval: float = 30.0) -> None:
+        self.outbox = outbox
+        self.store = store
+        self.interval = interval
+        self._wake = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="outbox-sync", daemon=True)
+        self._thread.start()
+
+    def nudge(self) -> None:
+        self._wake.set()
+
+    def _run(self) -> None:
+        while True:
+            self._wake.wait(self.interval)
+            self._wake.clear()
+            if self.outbox.waiting():
+                self.outbox.replay(self.store)
