@@ -108,6 +108,16 @@ def _status_of(error: Exception) -> int | None:
     return None
 
 
+def _unknown_range(error: StoreError) -> bool:
+    """Google's answer when a tab named in a request no longer exists (renamed or deleted)."""
+    cause = error.__cause__
+    return (
+        isinstance(cause, APIError)
+        and _status_of(cause) == 400
+        and "Unable to parse range" in str(cause.error.get("message", ""))
+    )
+
+
 class SheetStore(Store):
     """The contract's tables as tabs of one Google Sheet."""
 
@@ -269,7 +279,7 @@ class SheetStore(Store):
                 lambda: self._batch_get([tab.quoted for tab in metadata.tabs.values()])
             )
         except StoreError as error:
-            if not isinstance(error.__cause__, APIError) or _status_of(error.__cause__) != 400:
+            if not _unknown_range(error):
                 raise
             # A tab was renamed or deleted by hand since the metadata was read.
             metadata = self._metadata(refresh=True)
@@ -330,7 +340,30 @@ class SheetStore(Store):
         column = self._batch_get([f"{tab.quoted}!{letter}2:{letter}"], major="COLUMNS")[0]
         return {str(cell).strip() for cell in (column[0] if column else [])}
 
+    def _with_current_tabs(self, table: str, write: Callable[[], None]) -> None:
+        """Run a write; if the tab was renamed or deleted since it was looked up, look again."""
+        try:
+            write()
+        except StoreError as error:
+            if not _unknown_range(error):
+                raise
+            self._metadata(refresh=True)
+            with self._state_lock:
+                self._headers.pop(table, None)
+            self._tab(table)  # says plainly that the tab is gone, if it is
+            write()
+
     def _append_records(self, table: str, records: list[dict[str, str]]) -> None:
+        self._with_current_tabs(table, lambda: self._append_now(table, records))
+
+    def _update_record(
+        self, table: str, key: str, cells: dict[str, str], expected_updated_at: str | None
+    ) -> None:
+        self._with_current_tabs(
+            table, lambda: self._update_now(table, key, cells, expected_updated_at)
+        )
+
+    def _append_now(self, table: str, records: list[dict[str, str]]) -> None:
         tab = self._tab(table)
         header = self._header(table)
         positions = self._positions(table, header)
@@ -391,7 +424,7 @@ class SheetStore(Store):
             self._unconfirmed_ids -= ids
             self._known_keys.setdefault(table, set()).update(ids)
 
-    def _update_record(
+    def _update_now(
         self, table: str, key: str, cells: dict[str, str], expected_updated_at: str | None
     ) -> None:
         tab = self._tab(table)
