@@ -686,6 +686,7 @@ def to_cell(column: Column, value: Any) -> str:
         text = str(value).strip()
     else:
         text = str(value)
+    text = text.replace("\x00", "")  # no backend can store it (PostgreSQL refuses it outright)
     if len(text) > MAX_CELL_CHARS:
         raise InvalidValue(
             column.name,
