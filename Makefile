@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test lint bench demo clean
+.PHONY: run test lint bench loadtest demo clean
 
 $(VENV)/.app-installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,9 @@ test: lint
 
 bench: $(VENV)/.dev-installed
 	$(PY) -m bench.run
+
+loadtest: $(VENV)/.dev-installed
+	$(PY) -m bench.loadtest
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-output

@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import glob
 import os
-import shutil
-import socket
-import subprocess
-import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -24,28 +19,11 @@ from lib import sample, schema
 from lib.store import Store
 from lib.store.sheets import RetryPolicy, SheetStore
 from lib.store.sql import SqlStore
+from tests import pgserver
 from tests.apptest import router_always_runs
 from tests.fake_sheets import FakeSheets
 
 NO_WAIT = RetryPolicy(attempts=4, base_delay=0.0, max_delay=0.0)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _postgres_bin() -> Path:
-    found = sorted(
-        glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda path: int(Path(path).parts[-3])
-    )
-    if not found:
-        pytest.fail(
-            "PostgreSQL is not installed, so the store contract suite cannot run on it. "
-            "Install it with: apt-get install postgresql (.ci/run does this)."
-        )
-    return Path(found[-1]).parent
 
 
 @pytest.fixture(scope="session")
@@ -55,57 +33,11 @@ def postgres_server() -> Iterator[str]:
     if given:
         yield given
         return
-    bindir = _postgres_bin()
-    home = Path(tempfile.mkdtemp(prefix="tracker-pg-"))
-    data = home / "data"
-    # initdb refuses to run as root, so a root test run hands the server to the postgres user.
-    as_owner: list[str] = []
-    if os.geteuid() == 0:
-        shutil.chown(home, user="postgres")
-        as_owner = ["runuser", "-u", "postgres", "--"]
-    port = free_port()
-    subprocess.run(
-        [
-            *as_owner,
-            str(bindir / "initdb"),
-            "-D",
-            str(data),
-            "-A",
-            "trust",
-            "-U",
-            "postgres",
-            "-E",
-            "UTF8",
-            "--no-sync",
-        ],
-        check=True,
-        capture_output=True,
-    )
-    subprocess.run(
-        [
-            *as_owner,
-            str(bindir / "pg_ctl"),
-            "-D",
-            str(data),
-            "-w",
-            "-l",
-            str(home / "server.log"),
-            "-o",
-            f"-p {port} -k {home} -c listen_addresses=127.0.0.1 -c fsync=off "
-            "-c max_connections=200",
-            "start",
-        ],
-        check=True,
-        capture_output=True,
-    )
     try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}"
-    finally:
-        subprocess.run(
-            [*as_owner, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
-            capture_output=True,
-        )
-        shutil.rmtree(home, ignore_errors=True)
+        with pgserver.running() as url:
+            yield url
+    except pgserver.NotInstalled as missing:
+        pytest.fail(str(missing))
 
 
 @pytest.fixture

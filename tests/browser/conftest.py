@@ -21,7 +21,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from lib.sample import load_sample
 from lib.store.sql import PROJECT_ROOT, SqlStore
-from tests.conftest import free_port
+from tests.pgserver import free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
 OUTPUT = PROJECT_ROOT / "test-output"
