@@ -299,3 +299,16 @@ def keep_ids(values: Iterable[str], allowed: Iterable[str]) -> list[str]:
     """Values from a URL that name something real, in their given order."""
     allowed = set(allowed)
     return [value for value in values if value in allowed]
+
+
+def record_history(audit: pd.DataFrame, record_ids: Iterable[str]) -> pd.DataFrame:
+    """Who did what to these records and when, newest first, from the audit table."""
+    rows = audit[audit["record_id"].isin(set(record_ids))].sort_values("at", ascending=False)
+    return pd.DataFrame(
+        {
+            "When": rows["at"].str.slice(0, 16).str.replace("T", " "),
+            "Who": rows["by"],
+            "What": rows["action"],
+            "Details": rows["detail"],
+        }
+    )

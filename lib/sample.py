@@ -84,6 +84,19 @@ def load_sample(store: Store, today: date | None = None) -> dict[str, int]:
         rows = [row for row in frame.to_dict("records") if row[key] not in present]
         store.append(name, rows)
         added[name] = len(rows)
+    if any(added.values()):
+        store.append(
+            "audit",
+            [
+                {
+                    "by": "sample loader",
+                    "action": "loaded the sample coalition",
+                    "table": "all",
+                    "record_id": "",
+                    "detail": ", ".join(f"{n} {name}" for name, n in added.items()),
+                }
+            ],
+        )
     return added
 
 

@@ -89,6 +89,15 @@ def show_profile(candidate: pd.Series) -> None:
     for day, need in needs:
         st.markdown(f"- **{day}**: {ui.plain(need)}")
 
+    st.subheader("Record history")
+    history = analytics.record_history(
+        tables["audit"], [candidate["id"], *mine["interactions"]["id"]]
+    )
+    if history.empty:
+        st.caption("No changes recorded through the app yet.")
+    else:
+        st.dataframe(history, hide_index=True)
+
     st.subheader("Interactions")
     timeline = mine["interactions"].sort_values(["date", "created_at"], ascending=False)
     if timeline.empty:

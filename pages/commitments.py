@@ -172,6 +172,10 @@ if len(selected) == 1:
             f"- **{update.date}**, {schema.COMMITMENT_STATUS.label(update.status)}: "
             f"{ui.plain(update.note)}"
         )
+    changes = analytics.record_history(tables["audit"], [record["id"]])
+    if not changes.empty:
+        with st.expander("Who changed this record, and when"):
+            st.dataframe(changes, hide_index=True)
 else:
     st.write(f"{len(selected)} commitments selected; the update applies to each.")
 

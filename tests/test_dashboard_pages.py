@@ -149,6 +149,10 @@ def test_a_status_update_writes_the_history_and_the_commitment(sample_store: Sql
     assert latest["note"] == "Voted yes on 11/20; confirmed with her office"
     history = " ".join(element.value for element in at.markdown)
     assert "confirmed with her office" in history
+    [changes] = [e for e in at.expander if e.label == "Who changed this record, and when"]
+    assert list(changes.dataframe[0].value["What"]) == ["updated status"]
+    logged = sample_store.read("audit")
+    assert ((logged["record_id"] == target) & (logged["action"] == "updated status")).sum() == 1
 
 
 def test_a_bulk_update_applies_to_every_selected_row(sample_store: SqlStore) -> None:
