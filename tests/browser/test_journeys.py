@@ -144,3 +144,26 @@ def test_the_meeting_screen_reads_from_across_a_room(
     )
     assert size >= 20  # large type for a projector
     context.close()
+
+
+def test_several_people_file_reports_at_the_same_moment(
+    browser: Browser, sample_app: AppServer
+) -> None:
+    """Three sessions save within milliseconds of each other: every report lands, once."""
+    people = ["Priya Raman", "Marcus Bell", "Ray Dunmore"]
+    contexts = [browser.new_context(viewport=PHONE) for _ in people]
+    pages = [context.new_page() for context in contexts]
+    for page, candidate in zip(pages, people, strict=True):
+        page.goto(f"{sample_app.url}/report")
+        wait_for_app(page)
+        choose(page, "Candidate", candidate)
+        type_into(page.get_by_label("Key takeaways"), f"Filed at once about {candidate}")
+    for page in pages:
+        page.get_by_role("button", name="Save the report").click()
+    for page in pages:
+        expect(page.get_by_text("Report saved.")).to_be_visible(timeout=30_000)
+    takeaways = SqlStore(sample_app.database_url).read("interactions")["takeaways"]
+    for candidate in people:
+        assert (takeaways == f"Filed at once about {candidate}").sum() == 1
+    for context in contexts:
+        context.close()
