@@ -3,6 +3,7 @@ validation message, and a Google outage that loses nothing."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pandas as pd
@@ -284,3 +285,27 @@ def test_only_the_schemas_choices_are_offered(sample_store: SqlStore) -> None:
         schema.INTERACTION_KIND.label(value) for value in schema.INTERACTION_KIND.values
     ]
     assert at.radio(key="report.visibility").value == "coalition"
+
+
+HOSTILE = "<img src=x onerror=alert(1)> [win a prize](javascript:alert(1)) **loud** :red[x]"
+
+
+def test_hostile_text_is_shown_as_text_never_as_markup(sample_store: SqlStore) -> None:
+    candidate_id = sample_store.read("candidates").iloc[0]["id"]
+    at = app(PAGE)
+    at.selectbox(key="report.candidate").set_value(candidate_id)
+    at.text_area(key="report.takeaways").input(HOSTILE)
+    at.run()
+    click(at, "Save the report")
+    sample_store.clear_cache()
+    assert HOSTILE in set(sample_store.read("interactions")["takeaways"])  # stored as typed
+
+    profile = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)
+    profile.query_params["candidate"] = candidate_id
+    profile.run()
+    profile.switch_page("pages/candidates.py").run()
+    shown = [element.value for element in profile.markdown if "img src" in element.value]
+    assert shown, "the report's takeaways appear on the candidate's page"
+    for source in shown:
+        unescaped = re.compile(r"(?<!\\)(<img|\]\(javascript|\*\*loud|:red\[)")
+        assert not unescaped.search(source), source
