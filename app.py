@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lib import ui
+from lib import access, ui
 from lib.store import StoreError
 
 st.set_page_config(page_title="Coalition Tracker", page_icon=":material/handshake:", layout="wide")
@@ -23,9 +23,22 @@ PAGES = [
     st.Page("pages/settings.py", title="Settings", icon=":material/settings:", url_path="settings"),
 ]
 
-page = st.navigation(PAGES)
+current = ui.member()
+page = st.navigation(PAGES, position="sidebar" if current else "hidden")
+if current is None:
+    ui.show_sign_in()
+    st.stop()
 
 with st.sidebar:
+    if current is access.LOCAL:
+        st.info(
+            "Sign-in is off: anyone who can open this app acts as its admin. Turn it on before "
+            "sharing the app: see *Sign-in and roles* in the README.",
+            icon=":material/lock_open:",
+        )
+    else:
+        st.caption(f"Signed in as **{ui.plain(current.name)}** ({current.role})")
+        st.button("Sign out", on_click=st.logout, icon=":material/logout:")
     # When something is wrong, the page itself explains it; the sidebar stays calm.
     try:
         store = ui.store()

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from lib import outbox, schema
+from lib import access, outbox, schema
 from lib.store import Store, StoreError, open_store
 from lib.store.sql import PROJECT_ROOT
 from lib.text import escape_markdown
@@ -77,9 +77,66 @@ def store_or_stop() -> Store:
         st.stop()
 
 
+def sign_in_configured() -> bool:
+    return "auth" in secrets()
+
+
+def member() -> access.Member | None:
+    """Who is using the app: the local admin when sign-in is off; else the signed-in member, or
+    None for someone signed out or not on the members list."""
+    if not sign_in_configured():
+        return access.LOCAL
+    if not st.user.get("is_logged_in"):
+        return None
+    try:
+        members = store().read("members")
+    except StoreError:
+        return None
+    return access.member_for(str(st.user.get("email") or ""), members)
+
+
+def show_sign_in() -> None:
+    """The only thing someone who is not a signed-in member sees."""
+    st.title("Coalition Tracker")
+    if not st.user.get("is_logged_in"):
+        st.write(
+            "This is your coalition's private tracker. Sign in with the account your "
+            "coalition knows you by."
+        )
+        st.button("Sign in", type="primary", on_click=st.login, icon=":material/login:")
+        return
+    st.info(
+        f"You are signed in as {plain(str(st.user.get('email', '')))}, but that address is "
+        "not on your coalition's members list yet. Please ask your coalition admin for "
+        "access; they can add you in Settings.",
+        icon=":material/lock:",
+    )
+    st.button("Sign out", on_click=st.logout, icon=":material/logout:")
+
+
+def require(action: str) -> access.Member:
+    """The current member, or a plain explanation and a stop if their role may not do this."""
+    current = member()
+    if current is None or not current.may(action):
+        role = current.role if current else "visitor"
+        st.info(
+            f"Your role ({role}) does not allow you to {action}. Ask your coalition admin "
+            "if you need to.",
+            icon=":material/lock:",
+        )
+        st.stop()
+    return current
+
+
 def tables() -> dict[str, pd.DataFrame]:
-    """Every table; when the store cannot be read, the last copy this session read, said to be
-    such, so pages keep working and forms keep what was typed."""
+    """Every table as the current member may see it (see lib.access.visible_for); when the store
+    cannot be read, the last copy this session read, said to be such, so pages keep working and
+    forms keep what was typed."""
+    current = member() or access.Member("", "", "viewer")
+    return access.visible_for(_all_tables(), current)
+
+
+def _all_tables() -> dict[str, pd.DataFrame]:
     store = store_or_stop()
     try:
         frames = store.read_all()
@@ -138,14 +195,14 @@ def last_tables() -> dict[str, pd.DataFrame]:
 
 
 def author() -> str:
-    """Who is making a change, for created_by and the audit: the signed-in email if any."""
-    email = st.user.get("email")
-    return str(email) if email else "local admin"
+    """Who is making a change, for created_by and the audit."""
+    current = member()
+    return current.email if current else "unknown"
 
 
 def author_name() -> str:
-    name = st.user.get("name")
-    return str(name) if name else ""
+    current = member()
+    return current.name if current and current is not access.LOCAL else ""
 
 
 plain = escape_markdown  # user text shown inside st.markdown

@@ -145,7 +145,8 @@ download_xlsx.download_button(
 )
 
 selected = shown.iloc[selection.selection.rows] if selection.selection.rows else shown.iloc[0:0]
-st.subheader("Update a commitment")
+may_update = ui.member().may("update commitments")
+st.subheader("Update a commitment" if may_update else "History")
 if "cmt.saved" in state:
     st.success(state.pop("cmt.saved"), icon=":material/check_circle:")
     state["cmt.new_note"] = ""
@@ -178,6 +179,10 @@ if len(selected) == 1:
             st.dataframe(changes, hide_index=True)
 else:
     st.write(f"{len(selected)} commitments selected; the update applies to each.")
+
+if not may_update:
+    st.caption("Staff record status updates; ask them if something has changed.")
+    st.stop()
 
 with st.form("cmt.update", clear_on_submit=False):
     status = st.selectbox(

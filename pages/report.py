@@ -112,6 +112,7 @@ def remove_outcome(kind: str, row_id: str) -> None:
 
 
 st.title("Report a candidate interaction")
+ui.require("file reports")
 tables = ui.tables()
 if key("draft") not in state:
     state[key("draft")] = report.new_draft()
