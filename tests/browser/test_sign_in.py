@@ -1,0 +1,140 @@
+"""The real sign-in flow: Streamlit's OIDC login against a local OpenID provider on loopback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+import requests
+from oidc_provider_mock import run_server_in_thread
+from playwright.sync_api import Browser, Page, expect
+
+from lib.sample import load_sample
+from lib.store.sql import PROJECT_ROOT, SqlStore
+from tests.browser.conftest import OUTPUT, wait_for_app
+from tests.browser.test_journeys import choose, press, type_into
+from tests.pgserver import free_port
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def signed_app(tmp_path: Path) -> Iterator[tuple[str, SqlStore]]:
+    """The app with sign-in on, against a mock OpenID provider; yields its URL and its store."""
+    database_url = f"sqlite:///{tmp_path / 'tracker.db'}"
+    store = SqlStore(database_url)
+    store.ensure_schema()
+    load_sample(store, date.today())
+    port = free_port()
+    with run_server_in_thread() as provider:
+        secrets = tmp_path / "secrets.toml"
+        secrets.write_text(
+            "[auth]\n"
+            f'redirect_uri = "http://localhost:{port}/oauth2callback"\n'
+            'cookie_secret = "a-long-random-secret-used-only-by-this-test"\n'
+            'client_id = "coalition-tracker"\n'
+            'client_secret = "test-secret"\n'
+            f'server_metadata_url = "http://localhost:{provider.server_port}'
+            '/.well-known/openid-configuration"\n'
+        )
+        env = {**os.environ, "TRACKER_DATABASE_URL": database_url}
+        log = (OUTPUT / "streamlit-sign-in.log").open("w")
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "app.py",
+                "--server.port",
+                str(port),
+                "--server.headless",
+                "true",
+                "--server.fileWatcherType",
+                "none",
+                "--secrets.files",
+                str(secrets),
+            ],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        url = f"http://localhost:{port}"
+        try:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                try:
+                    if requests.get(f"{url}/_stcore/health", timeout=2).text == "ok":
+                        break
+                except requests.ConnectionError:
+                    time.sleep(0.3)
+            yield url, store
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
+
+
+def sign_in(page: Page, url: str, email: str) -> None:
+    page.goto(url)
+    wait_for_app(page)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/oauth2/authorize**")
+    page.locator("input[name=sub]").fill(email)
+    page.locator("button[type=submit][value=authorize], button[type=submit]").first.click()
+    page.wait_for_url(f"{url}/**")
+    wait_for_app(page)
+
+
+def test_a_viewer_sees_no_restricted_record_and_staff_update_a_commitment(
+    browser: Browser, signed_app: tuple[str, SqlStore]
+) -> None:
+    url, store = signed_app
+    members = store.read("members")
+    viewer = members[members["role"] == "viewer"].iloc[0]["email"]
+    staff = members[members["role"] == "staff"].iloc[0]["email"]
+    commitments = store.read("commitments")
+    restricted = commitments[commitments["visibility"] == "restricted"]
+
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    sign_in(page, url, viewer)
+    expect(page.get_by_text("(viewer)")).to_be_visible()
+    page.goto(f"{url}/commitments")
+    wait_for_app(page)
+    rows = page.locator("[data-testid='stDataFrame'] [role=row]")
+    rows.first.wait_for(state="attached")
+    table = " ".join(rows.nth(index).text_content() for index in range(rows.count()))
+    assert not [text for text in restricted["text"] if text[:40] in table]
+    page.screenshot(path=OUTPUT / "sign-in-viewer.png")
+    context.close()
+
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    sign_in(page, url, staff)
+    expect(page.get_by_text("(staff)")).to_be_visible()
+    target = restricted.iloc[0]
+    page.goto(f"{url}/commitments?candidate={target['candidate_id']}&visibility=restricted")
+    wait_for_app(page)
+    rows = page.locator("[data-testid='stDataFrame'] [role=row]")
+    expect(rows.filter(has_text=target["text"][:40])).to_have_count(1)
+    grid = page.get_by_test_id("stDataFrame").first
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)
+    wait_for_app(page)
+    choose(page, "New status", "Stalled")
+    type_into(page.get_by_label("Note"), "No reply since the budget hearing")
+    press(page, "Save the update")
+    expect(page.get_by_text("Saved the update to")).to_be_visible()
+    page.screenshot(path=OUTPUT / "sign-in-staff-updated.png")
+    store.clear_cache()
+    updates = store.read("updates")
+    saved = updates[updates["note"] == "No reply since the budget hearing"]
+    assert list(saved["created_by"]) == [staff]
+    context.close()
