@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from lib import outbox, report, schema, ui
+from lib import coalition, outbox, report, schema, ui
 from lib.store import StoreError
 
 ui.page_frame()
@@ -160,6 +160,13 @@ if linked in candidate_names and key("candidate") not in state:
 
 form, guide = st.columns([3, 1], gap="large")
 with guide:
+    if coalition.settings_of(tables).nonpartisan:
+        st.info(
+            "**Nonpartisan reminder.** As a 501(c)(3), the coalition records candidates' "
+            "positions on its policies and their commitments, and never supports or opposes a "
+            "candidate. Report what was said, not who deserves a vote.",
+            icon=":material/balance:",
+        )
     st.markdown(
         "**Reporting well**\n\n"
         "- **Be accurate and nonpartisan.** Record what the candidate said and did about our "

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 import streamlit as st
 
 from lib import sample, schema
-from lib.store import Store
+from lib.store import Store, sql
 from lib.store.sheets import RetryPolicy, SheetStore
 from lib.store.sql import SqlStore
 from tests import pgserver
@@ -152,6 +152,12 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Backend:
 def fresh_store_cache() -> None:
     """Each test opens its own store; a store cached by an earlier test must not leak in."""
     st.cache_resource.clear()
+
+
+@pytest.fixture(autouse=True)
+def immediate_change_checks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests change the data between app runs within milliseconds; look every time."""
+    monkeypatch.setattr(sql, "FINGERPRINT_INTERVAL", 0.0)
 
 
 @pytest.fixture(autouse=True)

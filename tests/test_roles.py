@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib import access, schema
+from lib import access, coalition, schema
 from lib.store.sql import PROJECT_ROOT, SqlStore
 from tests.apptest import app
 
@@ -177,3 +177,18 @@ def test_a_report_filed_by_an_advocate_is_theirs(sample_store: SqlStore) -> None
     filed = filed[filed["takeaways"] == "Filed by an advocate"]
     assert list(filed["created_by"]) == [advocate["email"]]
     assert schema.problems_of(filed) == []
+
+
+def test_a_501c3_coalition_sees_the_nonpartisan_reminder_when_reporting(
+    sample_store: SqlStore,
+) -> None:
+    assert not [
+        info for info in app("pages/report.py").info if "Nonpartisan reminder" in info.value
+    ]
+    coalition.save_setting(
+        sample_store, "tax_status", "501(c)(3)", "dana", sample_store.read("settings")
+    )
+    reminders = [
+        info.value for info in app("pages/report.py").info if "Nonpartisan reminder" in info.value
+    ]
+    assert reminders and "never supports or opposes a candidate" in reminders[0]
