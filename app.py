@@ -67,7 +67,7 @@ with st.sidebar:
                     else "The data source is still not answering; they stay safe here."
                 )
                 st.rerun()
-    if problems:
+    if problems and current.may("change settings"):
         st.page_link(
             "pages/settings.py",
             label=f"{problems} problem{'s' * (problems != 1)} in the data",

@@ -88,10 +88,7 @@ def member() -> access.Member | None:
         return access.LOCAL
     if not st.user.get("is_logged_in"):
         return None
-    try:
-        members = store().read("members")
-    except StoreError:
-        return None
+    members = _all_tables(quiet=True)["members"]
     return access.member_for(str(st.user.get("email") or ""), members)
 
 
@@ -136,7 +133,7 @@ def tables() -> dict[str, pd.DataFrame]:
     return access.visible_for(_all_tables(), current)
 
 
-def _all_tables() -> dict[str, pd.DataFrame]:
+def _all_tables(*, quiet: bool = False) -> dict[str, pd.DataFrame]:
     store = store_or_stop()
     try:
         frames = store.read_all()
@@ -145,6 +142,8 @@ def _all_tables() -> dict[str, pd.DataFrame]:
         if last is None or last[0] is not store:
             st.error(f"**The coalition's data cannot be read.** {error}", icon=":material/error:")
             st.stop()
+        if quiet:  # the page says it, once
+            return last[2]
         st.warning(
             f"**The data source cannot be read right now**, so this page shows the data as it "
             f"was at {last[1]:%H:%M}. {error}",

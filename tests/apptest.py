@@ -34,8 +34,7 @@ def router_always_runs() -> Iterator[None]:
         PagesManager.__init__ = original  # type: ignore[method-assign]
 
 
-def app(page: str | None = None, secrets: dict | None = None,
-        user: dict | None = None) -> AppTest:
+def app(page: str | None = None, secrets: dict | None = None, user: dict | None = None) -> AppTest:
     """The app after its first run, switched to ``page`` if given, as ``user`` if given."""
     at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)
     for name, value in (secrets or {}).items():
