@@ -82,6 +82,7 @@ class Tab:
 class _Metadata:
     title: str
     tabs: dict[str, Tab]  # by contract table name
+    cells: int  # grid cells of every tab, the figure Google's 10 million limit counts
 
 
 def spreadsheet_key(spreadsheet: str) -> str:
@@ -235,7 +236,12 @@ class SheetStore(Store):
                 grid.get("rowCount", 0),
                 grid.get("columnCount", 0),
             )
-        metadata = _Metadata(raw["properties"]["title"], tabs)
+        cells = sum(
+            sheet["properties"].get("gridProperties", {}).get("rowCount", 0)
+            * sheet["properties"].get("gridProperties", {}).get("columnCount", 0)
+            for sheet in raw.get("sheets", [])
+        )
+        metadata = _Metadata(raw["properties"]["title"], tabs, cells)
         with self._state_lock:
             self._metadata_cache = metadata
         return metadata
@@ -509,6 +515,43 @@ class SheetStore(Store):
             )
         index = matches[0]
         return index + 1, header, stamps[index] if index < len(stamps) else ""
+
+    # --- repairs ---------------------------------------------------------------------------------
+
+    @property
+    def cells_used(self) -> int:
+        return self._metadata(refresh=True).cells
+
+    def give_ids(self, table: str) -> int:
+        """Give each row typed in by hand without an id a new one; returns how many.
+
+        The one write that addresses rows by number: it is made straight after reading the tab,
+        in a single request, and only into id cells that are empty.
+        """
+        tab = self._tab(table)
+        key = schema.table(table).key
+        assert key is not None
+        grid = self._with_retries(lambda: self._batch_get([tab.quoted]))[0]
+        header = [str(cell) for cell in grid[0]] if grid else []
+        positions = self._positions(table, header)
+        if key not in positions:
+            raise self._missing_columns_error(table, [key])
+        letter = _column_letter(positions[key])
+        data = [
+            {"range": f"{tab.quoted}!{letter}{number}", "values": [[schema.new_id(table)]]}
+            for number, row in enumerate(grid[1:], start=2)
+            if any(str(cell).strip() for cell in row)
+            and (len(row) <= positions[key] or not str(row[positions[key]]).strip())
+        ]
+        if data:
+            self._with_retries(
+                lambda: self.http.values_batch_update(
+                    self.key, {"valueInputOption": "RAW", "data": data}
+                ),
+                writes=True,
+            )
+            self.clear_cache()
+        return len(data)
 
     # --- schema --------------------------------------------------------------------------------
 

@@ -1,0 +1,81 @@
+"""Sheet health: what is wrong with the shared data, in words, with a safe fix where one exists."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from lib import schema
+
+SHEET_CELL_LIMIT = 10_000_000  # Google Sheets' limit for a whole spreadsheet
+NEAR_FULL = 0.8
+LONG_CELL = 45_000  # close to the 50,000-character cell limit
+# (table, column, referenced table): links a person could break by hand.
+LINKS = (
+    ("commitments", "candidate_id", "candidates"),
+    ("commitments", "issue_id", "issues"),
+    ("interactions", "candidate_id", "candidates"),
+    ("positions", "candidate_id", "candidates"),
+    ("positions", "issue_id", "issues"),
+    ("updates", "commitment_id", "commitments"),
+)
+ADD_COLUMNS = "add the missing tabs and columns"
+GIVE_IDS = "give the rows without an id one"
+
+
+@dataclass(frozen=True)
+class Finding:
+    table: str
+    message: str
+    fix: str = ""  # the safe repair the app offers, if any
+
+
+def findings(tables: dict[str, pd.DataFrame], cells_used: int | None = None) -> list[Finding]:
+    """Everything worth a person's attention, most serious first."""
+    found: list[Finding] = []
+    for name, frame in tables.items():
+        for problem in schema.problems_of(frame):
+            if "tab is missing" in problem.message or problem.message.startswith("Missing columns"):
+                found.append(Finding(name, problem.message, ADD_COLUMNS))
+            elif problem.column == schema.table(name).key and problem.row and not problem.value:
+                found.append(Finding(name, problem.message, GIVE_IDS))
+            else:
+                where = f"row {problem.row}: " if problem.row else ""
+                found.append(Finding(name, where + problem.message))
+    for table, column, target in LINKS:
+        known = set(tables[target]["id"])
+        frame = tables[table]
+        broken = frame[(frame[column] != "") & ~frame[column].isin(known)]
+        for row in broken.itertuples():
+            found.append(
+                Finding(
+                    table,
+                    f"{row.id} points at {target[:-1]} "
+                    f"{getattr(row, column)!r}, which does not exist.",
+                )
+            )
+    for name, frame in tables.items():
+        text = frame.select_dtypes(exclude="bool")
+        long = text.apply(lambda column: column.str.len() > LONG_CELL)
+        for index, column in zip(*long.to_numpy().nonzero(), strict=True):
+            record = frame.iloc[index]
+            key = schema.table(name).key
+            who = record[key] if key else f"row {index + 2}"
+            found.append(
+                Finding(
+                    name,
+                    f"{who}: {text.columns[column]} holds "
+                    f"{len(text.iat[index, column]):,} characters, close to "
+                    "the 50,000 a cell can hold.",
+                )
+            )
+    if cells_used is not None and cells_used >= NEAR_FULL * SHEET_CELL_LIMIT:
+        found.append(
+            Finding(
+                "",
+                f"The spreadsheet uses {cells_used:,} of the 10,000,000 cells "
+                "Google Sheets allows. Move to PostgreSQL before it fills up.",
+            )
+        )
+    return found
