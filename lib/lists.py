@@ -20,21 +20,23 @@ import pandas as pd
 from lib import schema
 from lib.store import ConflictError, NotFoundError, Store, StoreError
 
-#: The editable fields of each list, in the order the table shows them.
+#: The editable fields of each list, in the order the table shows them: Active right after the
+#: name, so archiving is always in view however wide the table.
 FIELDS: dict[str, tuple[str, ...]] = {
-    "issues": ("name", "ask", "description", "active"),
+    "issues": ("name", "active", "ask", "description"),
     "partners": (
         "name",
+        "active",
         "kind",
         "strengths",
         "tax_status",
         "contact_name",
         "contact_email",
         "notes",
-        "active",
     ),
     "candidates": (
         "name",
+        "active",
         "office",
         "district",
         "party",
@@ -43,7 +45,6 @@ FIELDS: dict[str, tuple[str, ...]] = {
         "status",
         "website",
         "priorities",
-        "active",
     ),
 }
 #: Carried in the table but not shown: which record a row is, and the version the user saw.
@@ -142,7 +143,8 @@ def editor_frame(table: str, frame: pd.DataFrame, *, include_archived: bool = Tr
         column = spec.column(name)
         values = rows[name].tolist()
         if column.kind is schema.Kind.BOOL:
-            shown[name] = pd.Series([bool(value) for value in values], dtype=bool)
+            # Nullable, so that a row added in the editor can hold "not set yet".
+            shown[name] = pd.Series([bool(value) for value in values], dtype="boolean")
         elif column.kind is schema.Kind.DATE:
             shown[name] = pd.to_datetime(
                 pd.Series([value or None for value in values], dtype=object),

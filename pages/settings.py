@@ -1,52 +1,709 @@
-"""Settings: the data source, and what in it could not be read."""
+"""Settings: the data source and its health, the coalition's own settings and lists, moving to the
+coalition's Google Sheet, and backups."""
+
+import os
+from datetime import date
 
 import pandas as pd
 import streamlit as st
 
-from lib import schema, ui
-from lib.store import StoreError
+from lib import coalition, lists, schema, transfer, ui
+from lib.store import DEFAULT_DATABASE_URL, ConflictError, Store, StoreError, open_store
+from lib.store.sheets import SheetStore
 
 ui.page_frame()
 
-st.title("Settings")
-store = ui.store_or_stop()
-tables = ui.tables()
+state = st.session_state
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+LONG = schema.MAX_CELL_CHARS
+PLURAL = {"issues": "issues", "partners": "partner organisations", "candidates": "candidates"}
 
-st.subheader("Data source")
-st.write(store.label)
-st.dataframe(
-    pd.DataFrame({"Table": list(tables), "Records": [len(frame) for frame in tables.values()]}),
-    hide_index=True,
-)
 
-problems = [problem for frame in tables.values() for problem in schema.problems_of(frame)]
-st.subheader("Data health")
-if not problems:
-    st.success("Everything in the data source reads as expected.")
-else:
-    st.warning(
-        f"{len(problems)} things in the data source could not be read as expected. "
-        "Nothing has been changed; fix them in the source, or use the button below."
+def records(number: int) -> str:
+    return f"{number:,} record{'s' * (number != 1)}"
+
+
+def show_flash(name: str) -> None:
+    """A message kept across the rerun that follows a save: (kind, text)."""
+    flash = state.pop(name, None)
+    if flash:
+        kind, text = flash
+        {"success": st.success, "error": st.error, "info": st.info}[kind](text)
+
+
+# --- data source and health -------------------------------------------------------------------
+
+
+def data_source_and_health(store: Store, tables: dict[str, pd.DataFrame]) -> None:
+    source_column, health_column = st.columns([2, 3], gap="large")
+    with source_column:
+        st.subheader("Data source")
+        st.markdown(f"**{ui.plain(store.label)}**")
+        counts = transfer.record_counts(tables)
+        st.caption(f"{sum(counts.values()):,} records in {len(counts)} tables.")
+        with st.expander("Records in each table"):
+            st.dataframe(
+                pd.DataFrame({"Table": list(counts), "Records": list(counts.values())}),
+                hide_index=True,
+            )
+    with health_column:
+        st.subheader("Data health")
+        problems = [problem for frame in tables.values() for problem in schema.problems_of(frame)]
+        if not problems:
+            st.success("Everything in the data source reads as expected.")
+            return
+        missing_tabs, missing_columns = transfer.missing_structure(tables)
+        fixable = bool(missing_tabs or missing_columns)
+        st.warning(
+            f"{len(problems)} thing{'s' * (len(problems) != 1)} in the data source could not be "
+            "read as expected. Nothing has been changed; fix "
+            + ("them in the source, or use the button below." if fixable else "them in the source.")
+        )
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "Table": p.table,
+                        "Row": p.row,
+                        "Column": p.column,
+                        "Value": p.value,
+                        "Problem": p.message,
+                    }
+                    for p in problems
+                ]
+            ),
+            hide_index=True,
+        )
+        if fixable and st.button("Create the missing tabs and columns", type="primary"):
+            try:
+                store.ensure_schema()
+            except StoreError as error:
+                st.error(str(error))
+            else:
+                st.rerun()
+
+
+# --- the coalition's own settings -------------------------------------------------------------
+
+SETTING_WIDGETS = {
+    "coalition_name": "settings.coalition.name",
+    "tax_status": "settings.coalition.tax_status",
+    "last_meeting": "settings.coalition.last_meeting",
+}
+
+
+def widget_values(saved: coalition.Settings) -> dict:
+    meeting = schema.parse_date(saved.last_meeting) if saved.last_meeting else None
+    return {
+        "coalition_name": saved.coalition_name,
+        "tax_status": saved.tax_status or None,
+        "last_meeting": date.fromisoformat(meeting) if meeting else None,
+    }
+
+
+def setting_text(name: str, value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def coalition_section(store: Store, tables: dict[str, pd.DataFrame]) -> None:
+    shown_key = "settings.coalition.shown"
+    typed = {name: state.get(widget) for name, widget in SETTING_WIDGETS.items()}
+    shown = state.get(shown_key)
+    pending = (
+        shown is not None
+        and all(w in state for w in SETTING_WIDGETS.values())
+        and any(
+            setting_text(name, typed[name]) != setting_text(name, shown[1][name]) for name in typed
+        )
     )
-    st.dataframe(
-        pd.DataFrame(
-            [
-                {
-                    "Table": p.table,
-                    "Row": p.row,
-                    "Column": p.column,
-                    "Value": p.value,
-                    "Problem": p.message,
-                }
-                for p in problems
-            ]
+    if not pending:
+        # Nothing typed since the last look: show what is stored now.
+        shown = (tables["settings"], widget_values(coalition.settings_of(tables)))
+        state[shown_key] = shown
+        for name, widget in SETTING_WIDGETS.items():
+            state[widget] = shown[1][name]
+    frame, values = shown
+
+    st.subheader("The coalition")
+    st.caption(
+        "Other pages use these: the name heads the meeting page and its report-back, which "
+        "reviews what happened since the last meeting."
+    )
+    left, right = st.columns(2, gap="large")
+    with left:
+        st.text_input("Coalition name", key=SETTING_WIDGETS["coalition_name"], max_chars=LONG)
+        statuses = list(coalition.TAX_STATUSES)
+        if values["tax_status"] and values["tax_status"] not in statuses:
+            statuses.append(values["tax_status"])
+        st.selectbox(
+            "Tax status",
+            statuses,
+            index=None,
+            key=SETTING_WIDGETS["tax_status"],
+            placeholder="Choose the coalition's tax status",
+            help="501(c)(3) organisations may not support or oppose candidates.",
+        )
+        st.date_input(
+            "Date of the last coalition meeting",
+            value=None,
+            key=SETTING_WIDGETS["last_meeting"],
+            format="YYYY-MM-DD",
+            help="The meeting page reviews what happened since this date.",
+        )
+    with right:
+        if state.get(SETTING_WIDGETS["tax_status"]) == "501(c)(3)":
+            st.info(
+                "**Nonpartisan.** As a 501(c)(3), the coalition may not support or oppose "
+                "candidates, so the app keeps features that rank or endorse candidates switched "
+                "off. It records candidates' positions on the coalition's policies and their "
+                "commitments, for policy advocacy.",
+                icon=":material/balance:",
+            )
+    show_flash("settings.coalition.flash")
+    if not st.button("Save the coalition's settings", key="settings.coalition.save"):
+        return
+    changed = {
+        name: setting_text(name, state.get(widget))
+        for name, widget in SETTING_WIDGETS.items()
+        if setting_text(name, state.get(widget)) != setting_text(name, values[name])
+    }
+    if not changed:
+        st.info("Nothing to save: the settings are as stored.")
+        return
+    try:
+        for name, text in changed.items():
+            coalition.save_setting(store, name, text, ui.author(), frame)
+    except schema.InvalidValue as error:
+        st.error(f"**Not saved.** {error.message}")
+        return
+    except ConflictError as error:
+        store.clear_cache()
+        fresh = store.read_all()
+        theirs = widget_values(coalition.settings_of(fresh))
+        state[shown_key] = (fresh["settings"], theirs)
+        their_text = "; ".join(
+            f"{schema.Column(name).label}: {setting_text(name, theirs[name]) or '(blank)'}"
+            for name in changed
+        )
+        state["settings.coalition.flash"] = (
+            "error",
+            f"{error} Their version: {ui.plain(their_text)}. Your values are still in the form; "
+            "save again to replace theirs.",
+        )
+        st.rerun()
+    except StoreError as error:
+        st.error(f"**Not saved.** {error} Your values are still in the form; try again.")
+        return
+    state.pop(shown_key, None)
+    state["settings.coalition.flash"] = ("success", "Saved the coalition's settings.")
+    st.rerun()
+
+
+# --- the coalition's lists --------------------------------------------------------------------
+
+
+def column_config(table: str, frame: pd.DataFrame) -> dict:
+    active = st.column_config.CheckboxColumn(
+        "Active",
+        default=True,
+        help="Untick to archive: it stays in past reports but is no longer offered in new ones.",
+    )
+    if table == "issues":
+        return {
+            "name": st.column_config.TextColumn("Issue", required=True, max_chars=LONG),
+            "ask": st.column_config.TextColumn(
+                "The coalition's ask",
+                max_chars=LONG,
+                width="large",
+                help="What the coalition asks candidates to do about it.",
+            ),
+            "description": st.column_config.TextColumn(
+                "Description", max_chars=LONG, width="large"
+            ),
+            "active": active,
+        }
+    if table == "partners":
+        return {
+            "name": st.column_config.TextColumn("Organisation", required=True, max_chars=LONG),
+            "kind": st.column_config.TextColumn(
+                "Kind", max_chars=LONG, help="union, nonprofit, faith group, parent group…"
+            ),
+            "strengths": st.column_config.MultiselectColumn(
+                "Strengths",
+                options=lists.options(table, "strengths", frame, schema.SUGGESTED_STRENGTHS),
+                accept_new_options=True,
+                width="medium",
+                help="Pick from the suggestions or type your own.",
+            ),
+            "tax_status": st.column_config.SelectboxColumn(
+                "Tax status",
+                options=lists.options(table, "tax_status", frame, coalition.TAX_STATUSES),
+            ),
+            "contact_name": st.column_config.TextColumn("Contact", max_chars=LONG),
+            "contact_email": st.column_config.TextColumn(
+                "Contact email", max_chars=LONG, validate=r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$"
+            ),
+            "notes": st.column_config.TextColumn("Notes", max_chars=LONG, width="medium"),
+            "active": active,
+        }
+    return {
+        "name": st.column_config.TextColumn("Candidate", required=True, max_chars=LONG),
+        "office": st.column_config.TextColumn("Office", max_chars=LONG),
+        "district": st.column_config.TextColumn("District", max_chars=LONG, width="small"),
+        "party": st.column_config.TextColumn("Party", max_chars=LONG),
+        "election_date": st.column_config.DateColumn("Election date", format="YYYY-MM-DD"),
+        "stage": st.column_config.SelectboxColumn(
+            "Stage", options=schema.STAGE.values, format_func=schema.STAGE.label
         ),
-        hide_index=True,
+        "status": st.column_config.SelectboxColumn(
+            "Status",
+            options=schema.CANDIDATE_STATUS.values,
+            format_func=schema.CANDIDATE_STATUS.label,
+        ),
+        "website": st.column_config.LinkColumn("Website", max_chars=LONG),
+        "priorities": st.column_config.MultiselectColumn(
+            "Priorities",
+            options=lists.options(table, "priorities", frame, schema.PRIORITY_TAGS),
+            accept_new_options=True,
+            width="large",
+            help="The candidate's own priorities: pick or type your own.",
+        ),
+        "active": active,
+    }
+
+
+INTROS = {
+    "issues": "The policies the coalition works on. The report form offers the active ones.",
+    "partners": "The organisations in the coalition. Strengths suggest who to bring to a meeting: "
+    "if a candidate cares about the economy, the partners whose strength is business voices.",
+    "candidates": "The candidates and officeholders in the coalition's races.",
+}
+
+
+def discard(table: str) -> None:
+    for name in ("editor", "shown", "tried"):
+        state.pop(f"settings.{table}.{name}", None)
+
+
+def list_section(store: Store, table: str, frame: pd.DataFrame) -> None:
+    base = f"settings.{table}"
+    editor_key, shown_key = f"{base}.editor", f"{base}.shown"
+    st.caption(
+        INTROS[table] + " Edit a cell to change it, add a row at the bottom, untick Active to "
+        "archive. Nothing is deleted: archived entries stay in past reports."
     )
-    if st.button("Create the missing tabs and columns"):
+    show_flash(f"{base}.flash")
+    unsaved = state.pop(f"{base}.unsaved", None)
+    if unsaved is not None:
+        st.markdown("Your changes that were not saved (retype them after reviewing):")
+        st.dataframe(unsaved, hide_index=True)
+
+    pending = lists.has_edits(state.get(editor_key))
+    archived = int((~frame["active"].astype(bool)).sum())
+    show_archived = st.toggle(
+        f"Show archived ({archived})",
+        key=f"{base}.archived",
+        disabled=pending,
+        help="Save or discard your changes first." if pending else None,
+    )
+    if not pending or shown_key not in state:
+        # Nothing being edited: show the list as stored now. While editing, the version shown
+        # (and its drop-down choices) stays put, and saving checks each record against it.
+        state[shown_key] = (
+            lists.editor_frame(table, frame, include_archived=show_archived),
+            column_config(table, frame),
+        )
+    shown, config = state[shown_key]
+    edited = st.data_editor(
+        shown,
+        key=editor_key,
+        num_rows="add",
+        hide_index=True,
+        column_order=lists.FIELDS[table],
+        column_config=config,
+        width="stretch",
+        placeholder="",
+    )
+    messages = st.container()
+    buttons = st.container(horizontal=True)
+    clicked = buttons.button(f"Save the {PLURAL[table]}", key=f"{base}.save", type="primary")
+    if pending:
+        buttons.button("Discard my changes", key=f"{base}.discard", on_click=discard, args=(table,))
+    if not (clicked or (pending and state.get(f"{base}.tried"))):
+        return
+    changes = lists.plan_changes(table, shown, edited, stored=frame)
+    if changes.errors:
+        state[f"{base}.tried"] = True
+        with messages:
+            st.error(
+                "**Not saved yet.** Correct these and save again; everything you typed is kept:\n"
+                + "\n".join(f"- {ui.plain(str(error))}" for error in changes.errors),
+                icon=":material/error:",
+            )
+        return
+    if not clicked:
+        return
+    if changes.empty:
+        with messages:
+            st.info("Nothing to save: no changes.")
+        return
+    result = lists.save(store, table, changes, ui.author())
+    if result.error:
+        with messages:
+            st.error(
+                f"**Nothing was saved.** {ui.plain(result.error)} Your changes are kept; try again."
+            )
+        return
+    discard(table)
+    text = lists.summary(table, result)
+    if result.failed:
+        reasons = {reason for _, reason in result.failed}
+        state[f"{base}.flash"] = (
+            "error",
+            (f"{text} " if result.wrote else "")
+            + "Not saved: "
+            + ", ".join(ui.plain(update.name) for update, _ in result.failed)
+            + ". "
+            + " ".join(ui.plain(reason) for reason in sorted(reasons)),
+        )
+        state[f"{base}.unsaved"] = lists.unsaved_rows(table, result.failed)
+    else:
+        state[f"{base}.flash"] = ("success", text)
+    if result.audit_error:
+        state[f"{base}.flash"] = (
+            state[f"{base}.flash"][0],
+            state[f"{base}.flash"][1]
+            + f" (The audit log was not written: {ui.plain(result.audit_error)})",
+        )
+    st.rerun()
+
+
+# --- moving the data --------------------------------------------------------------------------
+
+
+def copy_section(
+    source: Store, target: Store, source_name: str, target_name: str, key: str
+) -> None:
+    """Preview, copy with a progress bar, then check that every row arrived."""
+    show_flash(f"{key}.flash")
+    try:
+        source_tables, target_tables = source.read_all(), target.read_all()
+    except StoreError as error:
+        st.error(f"The data cannot be read for the copy: {error}")
+        return
+    preview = transfer.preview(
+        source_tables, target_tables, f"In {source_name}", f"Already in {target_name}"
+    )
+    skipped = preview.attrs.pop("skipped", [])
+    to_copy = int(preview["To copy"].sum())
+    st.dataframe(preview, hide_index=True, height="content")
+    if skipped:
+        st.warning(
+            f"{len(skipped)} row{'s' * (len(skipped) != 1)} cannot be copied: "
+            + "; ".join(ui.plain(f"{s.table} {s.key}: {s.reason}") for s in skipped[:10])
+        )
+    if not to_copy:
+        st.info(f"Everything is already in {ui.plain(target_name)}: there is nothing to copy.")
+        return
+    if not st.button(
+        f"Copy {records(to_copy)} into {target_name}", key=f"{key}.copy", type="primary"
+    ):
+        return
+    bar = st.progress(0.0, text="Starting the copy…")
+
+    def progress(done: int, total: int, table: str) -> None:
+        bar.progress(done / total if total else 1.0, text=f"Copying {table}: {done:,} of {total:,}")
+
+    try:
+        report = transfer.copy(source, target, progress)
+    except (StoreError, schema.InvalidValue) as error:
+        st.error(
+            f"**The copy stopped.** {error} What was copied stays; copy again to carry on "
+            "(nothing is copied twice)."
+        )
+        return
+    missing = {name: keys for name, keys in transfer.verify(source, target).items() if keys}
+    if missing:
+        listed = "; ".join(
+            f"{name}: {', '.join(keys[:5])}{'…' if len(keys) > 5 else ''}"
+            for name, keys in missing.items()
+        )
+        state[f"{key}.flash"] = (
+            "error",
+            f"Copied {records(report.total)}, but some rows are not in {target_name}: "
+            f"{ui.plain(listed)}. Copy again, or check the data health of both.",
+        )
+    else:
+        state[f"{key}.flash"] = (
+            "success",
+            f"**Copied {records(report.total)}.** Checked: every row is in {target_name}.",
+        )
+    st.rerun()
+
+
+def sheet_section(store: Store | None, secrets: dict) -> None:
+    if isinstance(store, SheetStore):
+        to_sql_section(store)
+        return
+    email = transfer.service_account_email(secrets)
+    st.subheader("Move to the coalition's Google Sheet")
+    st.caption(
+        "Try the app on this local database, then move everything into the coalition's shared "
+        "Google Sheet in one step. The app reads and writes the sheet as a Google service "
+        "account (see the README, “Connect your coalition's Google Sheet”)."
+    )
+    with st.container(border=True):
+        st.markdown("**1. Share the sheet with the app**")
+        if email:
+            st.markdown(
+                "In Google Sheets, click **Share**, paste this address, choose **Editor** and "
+                "untick *Notify*:"
+            )
+            st.code(email, language=None)
+        else:
+            st.markdown(
+                "No service account is set up: `client_email` under `[connections.gsheets]` is "
+                "missing from `.streamlit/secrets.toml`. Copy it (with `private_key` and the "
+                "other fields) from the service account's JSON key file."
+            )
+    configured = str(transfer.gsheets_settings(secrets).get("spreadsheet", ""))
+    if "settings.sheet.url" not in state:
+        state["settings.sheet.url"] = configured
+    with st.container(border=True):
+        st.markdown("**2. Paste the sheet's address and test the connection**")
+        url = st.text_input(
+            "Google Sheet address (URL)",
+            key="settings.sheet.url",
+            placeholder="https://docs.google.com/spreadsheets/d/…/edit",
+        ).strip()
+        if st.button("Test connection", key="settings.sheet.test"):
+            state["settings.sheet.connection"] = (url, transfer.check_connection(secrets, url))
+        tested = state.get("settings.sheet.connection")
+        connection = tested[1] if tested and tested[0] == url else None
+        if connection is not None:
+            if connection.ok:
+                st.success(ui.plain(connection.message), icon=":material/check_circle:")
+            else:
+                st.error(ui.plain(connection.message), icon=":material/link_off:")
+    if connection is None or not connection.ok or connection.store is None:
+        return
+    target = connection.store
+    with st.container(border=True):
+        st.markdown("**3. Create the tabs**")
+        missing = [*connection.missing_tabs, *connection.missing_columns]
+        if missing:
+            st.markdown(
+                "The app needs one tab per table, each with its header row. Missing: "
+                + ", ".join(f"`{name}`" for name in missing)
+                + ". Creating them changes nothing else in the sheet."
+            )
+            if st.button("Create the tabs", key="settings.sheet.create", type="primary"):
+                try:
+                    target.ensure_schema()
+                except StoreError as error:
+                    st.error(f"The tabs could not be created: {error}")
+                else:
+                    state["settings.sheet.connection"] = (
+                        url,
+                        transfer.check_connection(secrets, url),
+                    )
+                    st.rerun()
+        else:
+            st.markdown("The sheet has every tab and column the app needs.")
+    if missing:
+        return
+    with st.container(border=True):
+        st.markdown("**4. Copy the coalition into the sheet**")
+        if store is None:
+            st.markdown("The app's own data source cannot be opened, so there is nothing to copy.")
+        else:
+            st.caption(
+                "Rows already in the sheet are left as they are, so copying again adds nothing "
+                "twice. Afterwards every row is checked."
+            )
+            copy_section(store, target, "the local database", "the sheet", "settings.sheet.move")
+    with st.container(border=True):
+        st.markdown("**5. Switch the app to the sheet, for everyone**")
+        st.markdown(
+            "The app does not change its own configuration. On the server, set `spreadsheet` "
+            "under `[connections.gsheets]` in `.streamlit/secrets.toml` (keep the service-account "
+            "fields already there), then reload the app:"
+        )
+        st.code(transfer.secrets_snippet(url), language="toml")
+        if os.environ.get("TRACKER_DATABASE_URL", "").strip():
+            st.caption(
+                "This server also sets the TRACKER_DATABASE_URL environment variable, which "
+                "overrides secrets.toml: unset it too."
+            )
+
+
+def to_sql_section(store: Store) -> None:
+    st.subheader("The app is using the coalition's Google Sheet")
+    st.markdown(f"Data source: **{ui.plain(store.label)}**.")
+    st.caption(
+        "To move the coalition into a SQL database (the local database, or PostgreSQL when it "
+        "outgrows a spreadsheet), connect the database and copy everything into it."
+    )
+    with st.container(border=True):
+        url = st.text_input(
+            "Database URL (SQLAlchemy)",
+            value=DEFAULT_DATABASE_URL,
+            key="settings.sql.url",
+            help="The local database is the default; PostgreSQL looks like "
+            "postgresql://user:password@host/dbname.",
+        ).strip()
+        if st.button("Connect the database", key="settings.sql.connect"):
+            try:
+                target = open_store({"connections": {"sql": {"url": url}}})
+            except StoreError as error:
+                state["settings.sql.target"] = (url, None, str(error))
+            else:
+                state["settings.sql.target"] = (url, target, "")
+        connected = state.get("settings.sql.target")
+        if not connected or connected[0] != url:
+            return
+        if connected[1] is None:
+            st.error(ui.plain(connected[2]))
+            return
+        st.success(f"Connected to {ui.plain(connected[1].label)}.")
+        copy_section(store, connected[1], "the sheet", "the database", "settings.sql.move")
+        st.markdown(
+            "To switch the app to the database for everyone, remove the `[connections.gsheets]` "
+            "section from `.streamlit/secrets.toml` (the sheet takes precedence) and, unless it "
+            "is the local database, add:"
+        )
+        st.code(transfer.sql_snippet(url), language="toml")
+
+
+# --- backup and restore -----------------------------------------------------------------------
+
+
+def backup_section(store: Store, tables: dict[str, pd.DataFrame]) -> None:
+    backup, restore = st.columns(2, gap="large")
+    with backup:
+        st.subheader("Back up")
+        st.markdown(
+            "Download the whole coalition as one Excel workbook: one sheet per table, the "
+            "columns as the sheet contract lists them, every value as text."
+        )
+        st.download_button(
+            "Download the backup",
+            lambda: transfer.backup_bytes(store.read_all()),  # built on click
+            file_name=f"coalition-backup-{date.today()}.xlsx",
+            mime=XLSX,
+            icon=":material/download:",
+            key="settings.backup.download",
+        )
+    with restore:
+        st.subheader("Restore")
+        st.markdown(
+            "Restore a backup into an **empty** data source, for example a new Google Sheet "
+            "or database. Rows are checked afterwards."
+        )
+        show_flash("settings.restore.flash")
+        version = state.get("settings.restore.version", 0)
+        upload = st.file_uploader(
+            "Backup workbook (.xlsx)", type=["xlsx"], key=f"settings.restore.file.{version}"
+        )
+        if upload is None:
+            return
+        cached = state.get("settings.restore.read")
+        if cached is None or cached[0] != upload.file_id:
+            try:
+                with st.spinner("Reading the workbook…"):
+                    cached = (upload.file_id, transfer.read_backup(upload.getvalue()), "")
+            except transfer.BackupError as error:
+                cached = (upload.file_id, None, str(error))
+            state["settings.restore.read"] = cached
+        _, backup_tables, problem = cached
+        if backup_tables is None:
+            st.error(ui.plain(problem))
+            return
+        if not transfer.is_empty(tables):
+            held = ", ".join(
+                f"{count:,} {name}"
+                for name, count in transfer.record_counts(tables).items()
+                if count
+            )
+            st.error(
+                f"**Not restored.** This data source is not empty: it holds {held}. Restore only "
+                "into an empty data source, so nothing is mixed up or overwritten; back this one "
+                "up first if you need it."
+            )
+            return
+        problems = sum(len(schema.problems_of(frame)) for frame in backup_tables.values())
+        if problems:
+            st.warning(
+                f"{problems} value{'s' * (problems != 1)} in the workbook could not be read as "
+                "expected; they are restored blank or as their default."
+            )
+        preview = transfer.preview(backup_tables, tables)
+        preview.attrs.clear()
+        total = int(preview["To copy"].sum())
+        st.dataframe(
+            preview[["Table", "In the source"]].rename(columns={"In the source": "Records"}),
+            hide_index=True,
+        )
+        if not st.button(f"Restore {records(total)}", key="settings.restore.go", type="primary"):
+            return
+        bar = st.progress(0.0, text="Restoring…")
         try:
             store.ensure_schema()
-        except StoreError as error:
-            st.error(str(error))
+            report = transfer.copy(
+                backup_tables,
+                store,
+                lambda done, all_, table: bar.progress(
+                    done / all_ if all_ else 1.0, text=f"Restoring {table}: {done:,} of {all_:,}"
+                ),
+            )
+        except (StoreError, schema.InvalidValue) as error:
+            st.error(f"**The restore stopped.** {error}")
+            return
+        missing = {
+            name: keys for name, keys in transfer.verify(backup_tables, store).items() if keys
+        }
+        if missing:
+            state["settings.restore.flash"] = (
+                "error",
+                f"Restored {records(report.total)}, but some rows are missing: "
+                + ui.plain("; ".join(f"{name}: {len(keys)}" for name, keys in missing.items())),
+            )
         else:
-            st.rerun()
+            state["settings.restore.flash"] = (
+                "success",
+                f"**Restored {records(report.total)}.** Checked: every row of the backup is here.",
+            )
+            state["settings.restore.version"] = version + 1
+            state.pop("settings.restore.read", None)
+        st.rerun()
+
+
+# --- the page ---------------------------------------------------------------------------------
+
+st.title("Settings")
+ui.require("change settings")  # the coalition's settings, lists and data source: admins only
+secrets = ui.secrets()
+try:
+    store = ui.store()
+except StoreError as error:
+    st.error(f"**The coalition's data cannot be opened.** {error}", icon=":material/error:")
+    sheet_section(None, secrets)
+    st.stop()
+tables = ui.tables()
+
+data_source_and_health(store, tables)
+
+tabs = st.tabs(["Coalition", "Issues", "Partners", "Candidates", "Google Sheet", "Backup"])
+with tabs[0]:
+    coalition_section(store, tables)
+for tab, table in zip(tabs[1:4], ("issues", "partners", "candidates"), strict=True):
+    with tab:
+        list_section(store, table, tables[table])
+with tabs[4]:
+    sheet_section(store, secrets)
+with tabs[5]:
+    backup_section(store, tables)
