@@ -15,6 +15,7 @@ import pytest
 import sqlalchemy as sa
 import streamlit as st
 
+import lib.store as store_module
 from lib import sample, schema
 from lib.store import Store, sql
 from lib.store.sheets import RetryPolicy, SheetStore
@@ -152,6 +153,12 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Backend:
 def fresh_store_cache() -> None:
     """Each test opens its own store; a store cached by an earlier test must not leak in."""
     st.cache_resource.clear()
+
+
+@pytest.fixture(autouse=True)
+def own_default_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The embedded default is this test's own file, never the app's data/tracker.db."""
+    monkeypatch.setattr(store_module, "DEFAULT_DATABASE_URL", f"sqlite:///{tmp_path / 'own.db'}")
 
 
 @pytest.fixture(autouse=True)

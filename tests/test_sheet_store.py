@@ -275,7 +275,7 @@ def test_open_store_builds_a_sheet_store_from_streamlit_secrets(
     assert "spreadsheet" not in seen["info"]
 
 
-@pytest.mark.parametrize("missing", ["spreadsheet", "client_email", "private_key", "token_uri"])
+@pytest.mark.parametrize("missing", ["client_email", "private_key", "token_uri"])
 def test_open_store_names_a_missing_secret(missing: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("TRACKER_DATABASE_URL", raising=False)
     settings = {
@@ -308,3 +308,19 @@ def test_a_connection_error_is_treated_like_a_timeout(fake: FakeSheets, key: str
 
     with pytest.raises(UnavailableError, match="ConnectionError"):
         sheet_store(Unreachable(), key).read_all()
+
+
+def test_credentials_without_a_spreadsheet_keep_the_app_on_its_database(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import lib.store as store_module
+
+    monkeypatch.delenv("TRACKER_DATABASE_URL", raising=False)
+    monkeypatch.setattr(store_module, "DEFAULT_DATABASE_URL", f"sqlite:///{tmp_path / 'd.db'}")
+    credentials = {
+        "client_email": "bot@proj.iam.gserviceaccount.com",
+        "private_key": "k",
+        "token_uri": "https://oauth2.googleapis.com/token",
+    }
+    store = open_store({"connections": {"gsheets": credentials}})
+    assert store.label.startswith("Local database") and store.label.endswith("d.db")

@@ -32,8 +32,9 @@ def test_a_write_by_another_process_is_seen_within_a_second(
 def test_the_embedded_default_lives_in_data(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert f"sqlite:///{PROJECT_ROOT / 'data' / 'tracker.db'}" == store_module.DEFAULT_DATABASE_URL
-    assert SqlStore(store_module.DEFAULT_DATABASE_URL).label == "Local database data/tracker.db"
+    assert store_module.EMBEDDED_DATABASE == PROJECT_ROOT / "data" / "tracker.db"
+    embedded = SqlStore(f"sqlite:///{store_module.EMBEDDED_DATABASE}")
+    assert embedded.label == "Local database data/tracker.db"
     monkeypatch.delenv("TRACKER_DATABASE_URL", raising=False)
     monkeypatch.setattr(store_module, "DEFAULT_DATABASE_URL", f"sqlite:///{tmp_path / 'd.db'}")
     store = open_store({})

@@ -33,7 +33,8 @@ __all__ = [
     "open_store",
 ]
 
-DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_ROOT / 'data' / 'tracker.db'}"
+EMBEDDED_DATABASE = PROJECT_ROOT / "data" / "tracker.db"
+DEFAULT_DATABASE_URL = f"sqlite:///{EMBEDDED_DATABASE}"
 SERVICE_ACCOUNT_KEYS = ("client_email", "private_key", "token_uri")
 SECRETS_FILE = ".streamlit/secrets.toml"
 
@@ -50,8 +51,13 @@ def open_store(secrets: Mapping[str, Any]) -> Store:
     connections = secrets.get("connections") or {}
     if not isinstance(connections, Mapping):
         raise ConfigError(f"[connections] in {SECRETS_FILE} must be a table of connections.")
-    if "gsheets" in connections:
-        return _sheet_store(connections["gsheets"])
+    gsheets = connections.get("gsheets")
+    # Service-account credentials without a spreadsheet are a coalition getting ready to move:
+    # Settings uses them to test a sheet, and the app stays on its current data meanwhile.
+    if isinstance(gsheets, Mapping) and str(gsheets.get("spreadsheet", "")).strip():
+        return _sheet_store(gsheets)
+    if gsheets is not None and not isinstance(gsheets, Mapping):
+        raise ConfigError(f"[connections.gsheets] in {SECRETS_FILE} must be a table of settings.")
     if "sql" in connections:
         sql = connections["sql"]
         if not isinstance(sql, Mapping) or not str(sql.get("url", "")).strip():
