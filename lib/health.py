@@ -33,6 +33,11 @@ class Finding:
 
 def findings(tables: dict[str, pd.DataFrame], cells_used: int | None = None) -> list[Finding]:
     """Everything worth a person's attention, most serious first."""
+    return reading_findings(tables) + consistency_findings(tables, cells_used)
+
+
+def reading_findings(tables: dict[str, pd.DataFrame]) -> list[Finding]:
+    """What could not be read as the contract says: missing tabs, columns, ids, odd values."""
     found: list[Finding] = []
     for name, frame in tables.items():
         for problem in schema.problems_of(frame):
@@ -43,6 +48,14 @@ def findings(tables: dict[str, pd.DataFrame], cells_used: int | None = None) -> 
             else:
                 where = f"row {problem.row}: " if problem.row else ""
                 found.append(Finding(name, where + problem.message))
+    return found
+
+
+def consistency_findings(
+    tables: dict[str, pd.DataFrame], cells_used: int | None = None
+) -> list[Finding]:
+    """Readable data that is still wrong: broken links, cells and a sheet nearly full."""
+    found: list[Finding] = []
     for table, column, target in LINKS:
         known = set(tables[target]["id"])
         frame = tables[table]

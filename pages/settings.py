@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from lib import coalition, lists, schema, transfer, ui
+from lib import coalition, health, lists, schema, transfer, ui
 from lib.store import DEFAULT_DATABASE_URL, ConflictError, Store, StoreError, open_store
 from lib.store.sheets import SheetStore
 
@@ -49,38 +49,71 @@ def data_source_and_health(store: Store, tables: dict[str, pd.DataFrame]) -> Non
     with health_column:
         st.subheader("Data health")
         problems = [problem for frame in tables.values() for problem in schema.problems_of(frame)]
-        if not problems:
+        if problems:
+            show_problems(store, tables, problems)
+        else:
             st.success("Everything in the data source reads as expected.")
-            return
-        missing_tabs, missing_columns = transfer.missing_structure(tables)
-        fixable = bool(missing_tabs or missing_columns)
-        st.warning(
-            f"{len(problems)} thing{'s' * (len(problems) != 1)} in the data source could not be "
-            "read as expected. Nothing has been changed; fix "
-            + ("them in the source, or use the button below." if fixable else "them in the source.")
+        try:
+            cells = store.cells_used if isinstance(store, SheetStore) else None
+        except StoreError:  # an outage is reported elsewhere on the page
+            cells = None
+        for finding in health.consistency_findings(tables, cells):
+            where = f"{finding.table}: " if finding.table else ""
+            st.warning(ui.plain(where + finding.message), icon=":material/link_off:")
+
+
+def show_problems(store: Store, tables: dict[str, pd.DataFrame], problems: list) -> None:
+    missing_tabs, missing_columns = transfer.missing_structure(tables)
+    fixable = bool(missing_tabs or missing_columns)
+    st.warning(
+        f"{len(problems)} thing{'s' * (len(problems) != 1)} in the data source could not be "
+        "read as expected. Nothing has been changed; fix "
+        + ("them in the source, or use the button below." if fixable else "them in the source.")
+    )
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "Table": p.table,
+                    "Row": p.row,
+                    "Column": p.column,
+                    "Value": p.value,
+                    "Problem": p.message,
+                }
+                for p in problems
+            ]
+        ),
+        hide_index=True,
+    )
+    if fixable and st.button("Create the missing tabs and columns", type="primary"):
+        try:
+            store.ensure_schema()
+        except StoreError as error:
+            st.error(str(error))
+        else:
+            st.rerun()
+    without_ids = sorted(
+        {
+            finding.table
+            for finding in health.reading_findings(tables)
+            if finding.fix == health.GIVE_IDS
+        }
+    )
+    if (
+        without_ids
+        and isinstance(store, SheetStore)
+        and st.button(
+            "Give the rows typed in by hand an id",
+            help="Rows need an id so the app can find them again; nothing else is changed.",
         )
-        st.dataframe(
-            pd.DataFrame(
-                [
-                    {
-                        "Table": p.table,
-                        "Row": p.row,
-                        "Column": p.column,
-                        "Value": p.value,
-                        "Problem": p.message,
-                    }
-                    for p in problems
-                ]
-            ),
-            hide_index=True,
-        )
-        if fixable and st.button("Create the missing tabs and columns", type="primary"):
-            try:
-                store.ensure_schema()
-            except StoreError as error:
-                st.error(str(error))
-            else:
-                st.rerun()
+    ):
+        try:
+            given = sum(store.give_ids(table) for table in without_ids)
+        except StoreError as error:
+            st.error(str(error))
+        else:
+            st.toast(f"Gave {given} row{'s' * (given != 1)} an id.")
+            st.rerun()
 
 
 # --- the coalition's own settings -------------------------------------------------------------

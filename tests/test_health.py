@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pandas as pd
+import streamlit as st
 
 from lib import health, schema
+from tests.apptest import app, sheet_secrets
 from tests.conftest import sheet_store
 from tests.fake_sheets import FakeSheets
 
@@ -83,3 +85,22 @@ def test_give_ids_fills_only_empty_id_cells(fake: FakeSheets) -> None:
     assert issues["id"].str.startswith("iss-").all() and issues["id"].is_unique
     assert schema.problems_of(issues) == []
     assert store.give_ids("issues") == 0
+
+
+def test_settings_shows_broken_links_and_gives_hand_added_rows_an_id(
+    fake_google: FakeSheets,
+) -> None:
+    key = fake_google.create_spreadsheet("Coalition")
+    at = app("pages/settings.py", sheet_secrets(key))
+    [create] = [b for b in at.button if b.label == "Create the missing tabs and columns"]
+    create.click().run()
+    fake_google.set_values(key, "issues", "A2", [["", "Parks"], ["iss-1", "Housing"]])
+    fake_google.set_values(key, "commitments", "A2", [["cmt-1", "cand-gone", "iss-1"]])
+    st.cache_resource.clear()  # a later visit, after the read cache expired
+    at = app("pages/settings.py", sheet_secrets(key))
+    warnings = " ".join(warning.value for warning in at.warning)
+    assert "cmt\\-1 points at candidate 'cand\\-gone', which does not exist" in warnings
+    [give] = [b for b in at.button if b.label == "Give the rows typed in by hand an id"]
+    give.click().run()
+    ids = [row[0] for row in fake_google.grid(key, "issues")[1:]]
+    assert ids[1] == "iss-1" and ids[0].startswith("iss-")

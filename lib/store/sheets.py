@@ -520,7 +520,8 @@ class SheetStore(Store):
 
     @property
     def cells_used(self) -> int:
-        return self._metadata(refresh=True).cells
+        """Cells in every tab, towards Google's limit (as of the last look at the metadata)."""
+        return self._metadata().cells
 
     def give_ids(self, table: str) -> int:
         """Give each row typed in by hand without an id a new one; returns how many.
