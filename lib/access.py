@@ -74,3 +74,66 @@ def visible_for(tables: Mapping[str, pd.DataFrame], member: Member) -> dict[str,
             )
         ]
     return shown
+
+
+@dataclass
+class MemberChanges:
+    added: list[dict[str, object]]
+    updated: list[tuple[str, dict[str, object]]]  # (email, changed fields)
+    errors: list[str]
+
+
+def plan_member_changes(original: pd.DataFrame, edited: pd.DataFrame) -> MemberChanges:
+    """What an admin's edit of the members list asks for, or why it cannot be saved.
+
+    Members are never deleted (mark them inactive), an email is never changed (add the new
+    address as a member), and at least one active admin must remain.
+    """
+    changes = MemberChanges([], [], [])
+    before = {str(row["email"]).strip().lower(): row for _, row in original.iterrows()}
+    final: dict[str, dict[str, object]] = {}
+    for number, row in enumerate(edited.to_dict("records"), start=1):
+        email = _text(row.get("email")).lower()
+        if not email and not _text(row.get("name")):
+            continue  # an empty new row
+        if "@" not in email or "." not in email.split("@")[-1]:
+            changes.errors.append(f"Row {number}: {email or 'the email'} is not an email address.")
+            continue
+        if email in final:
+            changes.errors.append(f"Row {number}: {email} is listed twice.")
+            continue
+        role = _text(row.get("role")) or "viewer"
+        if role not in ROLES:
+            changes.errors.append(f"Row {number}: the role must be one of {', '.join(ROLES)}.")
+            continue
+        active = row.get("active")
+        fields = {
+            "name": _text(row.get("name")),
+            "partner_id": _text(row.get("partner_id")),
+            "role": role,
+            "active": True if active is None or pd.isna(active) else bool(active),
+        }
+        final[email] = fields
+        if email not in before:
+            changes.added.append({"email": email, **fields})
+            continue
+        changed = {name: value for name, value in fields.items() if value != before[email][name]}
+        if changed:
+            changes.updated.append((str(before[email]["email"]), changed))
+    if set(before) - set(final):
+        changes.errors.append(
+            "Members are never removed, and an email is never changed: untick "
+            "Active instead, and add a new address as a new member."
+        )
+    if final and not any(f["role"] == "admin" and f["active"] for f in final.values()):
+        changes.errors.append(
+            "At least one active admin must remain, or nobody could change settings any more."
+        )
+    return changes
+
+
+def _text(value: object) -> str:
+    """An editor cell as text: blanks (None, NaN) as ""."""
+    return (
+        "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value).strip()
+    )

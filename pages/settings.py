@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from lib import coalition, health, lists, schema, transfer, ui
+from lib import access, analytics, coalition, health, lists, schema, transfer, ui
 from lib.store import DEFAULT_DATABASE_URL, ConflictError, Store, StoreError, open_store
 from lib.store.sheets import SheetStore
 
@@ -715,6 +715,80 @@ def backup_section(store: Store, tables: dict[str, pd.DataFrame]) -> None:
         st.rerun()
 
 
+# --- members ------------------------------------------------------------------------------------
+
+
+def members_section(store: Store, tables: dict[str, pd.DataFrame]) -> None:
+    st.caption(
+        "Who may sign in, and their role. Viewers read public and coalition records; advocates "
+        "also file reports; staff see everything and update commitments; admins also change "
+        "settings. Members are never removed: untick Active."
+    )
+    if not ui.sign_in_configured():
+        st.info(
+            "Sign-in is off, so this list has no effect yet: see *Sign-in and roles* in the "
+            "README.",
+            icon=":material/lock_open:",
+        )
+    members = tables["members"].sort_values("email")
+    partners = analytics.names(tables["partners"])
+    edited = st.data_editor(
+        members[["email", "name", "partner_id", "role", "active"]],
+        hide_index=True,
+        num_rows="add",
+        key="settings.members.editor",
+        column_config={
+            "email": st.column_config.TextColumn("Email", required=True),
+            "name": st.column_config.TextColumn("Name"),
+            "partner_id": st.column_config.SelectboxColumn(
+                "Partner organisation",
+                options=list(partners),
+                format_func=lambda pid: partners.get(pid, pid),
+            ),
+            "role": st.column_config.SelectboxColumn(
+                "Role", options=list(access.ROLES), required=True, default="viewer"
+            ),
+            "active": st.column_config.CheckboxColumn("Active", default=True),
+        },
+    )
+    changes = access.plan_member_changes(members, edited)
+    for error in changes.errors:
+        st.error(ui.plain(error), icon=":material/error:")
+    pending = len(changes.added) + len(changes.updated)
+    if not st.button(
+        "Save members", disabled=bool(changes.errors) or not pending, key="settings.members.save"
+    ):
+        return
+    author = ui.author()
+    try:
+        if changes.added:
+            store.append("members", changes.added)
+        for email, fields in changes.updated:
+            store.update("members", email, fields)
+        store.append(
+            "audit",
+            [
+                {
+                    "by": author,
+                    "action": "changed member",
+                    "table": "members",
+                    "record_id": email,
+                    "detail": ", ".join(f"{name}: {value}" for name, value in fields.items()),
+                }
+                for email, fields in [
+                    *((row["email"], row) for row in changes.added),
+                    *changes.updated,
+                ]
+            ],
+        )
+    except StoreError as error:
+        st.error(f"**Not saved.** {error} Your changes are still in the table.")
+        return
+    state.pop("settings.members.editor", None)
+    st.toast(f"Saved {pending} member change{'s' * (pending != 1)}.")
+    st.rerun()
+
+
 # --- the page ---------------------------------------------------------------------------------
 
 st.title("Settings")
@@ -730,13 +804,17 @@ tables = ui.tables()
 
 data_source_and_health(store, tables)
 
-tabs = st.tabs(["Coalition", "Issues", "Partners", "Candidates", "Google Sheet", "Backup"])
+tabs = st.tabs(
+    ["Coalition", "Issues", "Partners", "Candidates", "Members", "Google Sheet", "Backup"]
+)
 with tabs[0]:
     coalition_section(store, tables)
 for tab, table in zip(tabs[1:4], ("issues", "partners", "candidates"), strict=True):
     with tab:
         list_section(store, table, tables[table])
 with tabs[4]:
-    sheet_section(store, secrets)
+    members_section(store, tables)
 with tabs[5]:
+    sheet_section(store, secrets)
+with tabs[6]:
     backup_section(store, tables)

@@ -192,3 +192,75 @@ def test_a_501c3_coalition_sees_the_nonpartisan_reminder_when_reporting(
         info.value for info in app("pages/report.py").info if "Nonpartisan reminder" in info.value
     ]
     assert reminders and "never supports or opposes a candidate" in reminders[0]
+
+
+def members_frame(rows: list[dict]) -> pd.DataFrame:
+    return schema.normalise("members", pd.DataFrame(rows, dtype=object).fillna(""))
+
+
+def test_member_changes_are_planned_and_checked() -> None:
+    before = members_frame(
+        [
+            {"email": "dana@example.org", "name": "Dana", "role": "admin", "active": "TRUE"},
+            {"email": "jo@example.org", "name": "Jo", "role": "viewer", "active": "TRUE"},
+        ]
+    )
+    edited = before.copy()
+    edited.loc[1, "role"] = "staff"
+    edited = pd.concat(
+        [
+            edited,
+            pd.DataFrame(
+                [{"email": " Sam@Example.org ", "name": "Sam", "role": "advocate", "active": True}]
+            ),
+        ],
+        ignore_index=True,
+    )
+    changes = access.plan_member_changes(before, edited)
+    assert changes.errors == []
+    assert changes.added == [
+        {
+            "email": "sam@example.org",
+            "name": "Sam",
+            "partner_id": "",
+            "role": "advocate",
+            "active": True,
+        }
+    ]
+    assert changes.updated == [("jo@example.org", {"role": "staff"})]
+
+    no_admin = before.copy()
+    no_admin.loc[0, "active"] = False
+    assert "At least one active admin" in access.plan_member_changes(before, no_admin).errors[0]
+    removed = before.iloc[[0]]
+    assert "never removed" in access.plan_member_changes(before, removed).errors[0]
+    bad = pd.concat(
+        [before, pd.DataFrame([{"email": "not-an-email", "role": "viewer"}])], ignore_index=True
+    )
+    assert "is not an email address" in access.plan_member_changes(before, bad).errors[0]
+
+
+def test_an_admin_adds_a_member_who_can_then_sign_in(sample_store: SqlStore) -> None:
+    admin = member_with(sample_store, "admin")
+    at = as_member("pages/settings.py", admin["email"])
+    at.session_state["settings.members.editor"] = {
+        "edited_rows": {},
+        "deleted_rows": [],
+        "added_rows": [
+            {
+                "email": "new.person@example.org",
+                "name": "New Person",
+                "role": "advocate",
+                "active": True,
+            }
+        ],
+    }
+    at.run()
+    [save] = [button for button in at.button if button.label == "Save members"]
+    save.click().run()
+    assert not at.exception
+    sample_store.clear_cache()
+    members = sample_store.read("members").set_index("email")
+    assert members.loc["new.person@example.org", "role"] == "advocate"
+    newcomer = as_member("pages/report.py", "new.person@example.org")
+    assert "(advocate)" in " ".join(caption.value for caption in newcomer.sidebar.caption)
