@@ -160,25 +160,14 @@ class Shift:
 
 def stance_shifts(positions: pd.DataFrame, interactions: pd.DataFrame) -> list[Shift]:
     """Every change of stance between consecutive observations, oldest first."""
-    kinds = dict(zip(interactions["id"], interactions["kind"], strict=True))
-    shifts = []
-    for (candidate_id, issue_id), observed in _ordered(positions).groupby(
-        ["candidate_id", "issue_id"], sort=False
-    ):
-        previous = None
-        for row in observed.itertuples():
-            if previous is not None and row.stance != previous:
-                shifts.append(
-                    Shift(
-                        candidate_id,
-                        issue_id,
-                        previous,
-                        row.stance,
-                        row.as_of,
-                        _source_of(row, kinds),
-                    )
-                )
-            previous = row.stance
+    kinds = dict(zip(interactions["id"].tolist(), interactions["kind"].tolist(), strict=True))
+    ordered = _ordered(positions)
+    previous = ordered.groupby(["candidate_id", "issue_id"], sort=False)["stance"].shift()
+    changed = previous.notna() & (ordered["stance"] != previous)
+    shifts = [
+        Shift(row.candidate_id, row.issue_id, before, row.stance, row.as_of, _source_of(row, kinds))
+        for row, before in zip(ordered[changed].itertuples(), previous[changed], strict=True)
+    ]
     return sorted(shifts, key=lambda shift: shift.on)
 
 

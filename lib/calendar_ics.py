@@ -13,9 +13,9 @@ PRODUCT = "-//Coalition Tracker//Follow-ups//EN"
 
 
 def owners(tables: dict[str, pd.DataFrame]) -> list[str]:
-    """Everyone who owns an open follow-up, for choosing whose calendar to export."""
+    """Everyone who owns a follow-up the calendar can show, for choosing whose to export."""
     shown = visibility.visible_tables(tables, visibility.COALITION)
-    names = set(shown["commitments"]["owner"]) | set(shown["actions"]["owner"])
+    names = set(shown["commitments"]["owner"].unique()) | set(shown["actions"]["owner"].unique())
     return sorted(name for name in names if name.strip())
 
 

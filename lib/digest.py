@@ -14,6 +14,7 @@ import pandas as pd
 from fpdf import FPDF
 
 from lib import analytics, insights, schema, visibility
+from lib.frames import among
 from lib.text import escape_markdown_file as escape
 
 FONTS = Path(__file__).resolve().parent / "fonts"
@@ -47,33 +48,39 @@ def new_since(tables: dict[str, pd.DataFrame], start: date, end: date) -> list[S
     """Per candidate: reports, commitments made and stance changes within the period."""
     issue_names = analytics.names(tables["issues"])
     interactions = tables["interactions"][in_period(tables["interactions"]["date"], start, end)]
+    interactions = interactions.sort_values("date")
     commitments = tables["commitments"][in_period(tables["commitments"]["made_on"], start, end)]
-    shifts = [
-        shift
-        for shift in analytics.stance_shifts(tables["positions"], tables["interactions"])
-        if start.isoformat() <= shift.on <= end.isoformat()
+    takeaways = interactions["takeaways"].str.strip()
+    report_lines = (
+        interactions["date"]
+        + ", "
+        + schema.INTERACTION_KIND.label_all(interactions["kind"].replace("", "other")).str.lower()
+        + ": "
+        + takeaways.where(takeaways != "", "no takeaways recorded")
+    )
+    commitment_lines = (
+        "Committed on "
+        + analytics.name_of(commitments["issue_id"], issue_names)
+        + ": "
+        + commitments["text"]
+    )
+    lines: dict[str, list[str]] = {}
+    for candidate_ids, texts in (
+        (interactions["candidate_id"], report_lines),
+        (commitments["candidate_id"], commitment_lines),
+    ):
+        for candidate_id, text in zip(candidate_ids.tolist(), texts.tolist(), strict=True):
+            lines.setdefault(candidate_id, []).append(text)
+    for shift in analytics.stance_shifts(tables["positions"], tables["interactions"]):
+        if start.isoformat() <= shift.on <= end.isoformat():
+            lines.setdefault(shift.candidate_id, []).append(
+                f"On {issue_names.get(shift.issue_id, 'an issue')}: {shift.sentence()}"
+            )
+    return [
+        Section(candidate.name, lines[candidate.id])
+        for candidate in tables["candidates"].sort_values("name").itertuples()
+        if candidate.id in lines
     ]
-    parts = []
-    for candidate in tables["candidates"].sort_values("name").itertuples():
-        lines = [
-            f"{row.date}, {schema.INTERACTION_KIND.label(row.kind or 'other').lower()}: "
-            + (row.takeaways.strip() or "no takeaways recorded")
-            for row in interactions[interactions["candidate_id"] == candidate.id]
-            .sort_values("date")
-            .itertuples()
-        ]
-        lines += [
-            f"Committed on {issue_names.get(row.issue_id, 'an issue')}: {row.text}"
-            for row in commitments[commitments["candidate_id"] == candidate.id].itertuples()
-        ]
-        lines += [
-            f"On {issue_names.get(shift.issue_id, 'an issue')}: {shift.sentence()}"
-            for shift in shifts
-            if shift.candidate_id == candidate.id
-        ]
-        if lines:
-            parts.append(Section(candidate.name, lines))
-    return parts
 
 
 def stances(tables: dict[str, pd.DataFrame]) -> list[str]:
@@ -128,10 +135,11 @@ def education_by_issue(tables: dict[str, pd.DataFrame], start: date, end: date) 
     reports = reports[
         in_period(reports["date"], start, end) & (reports["education_needed"].str.strip() != "")
     ]
-    touched: dict[str, set[str]] = {}
-    for name in ("positions", "commitments"):
-        for row in tables[name].itertuples():
-            touched.setdefault(row.interaction_id, set()).add(row.issue_id)
+    links = pd.concat(
+        [tables[name][["interaction_id", "issue_id"]] for name in ("positions", "commitments")]
+    )
+    links = links[among(links["interaction_id"], reports["id"])]
+    touched = links.groupby("interaction_id")["issue_id"].agg(set).to_dict()
     grouped: dict[str, list[str]] = {}
     for row in reports.sort_values("date").itertuples():
         line = (

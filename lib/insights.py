@@ -30,36 +30,37 @@ NOT_MET_DAYS = 60
 CAMPAIGNING = {"running", "in_office", ""}
 
 
-def top_priority(candidate: pd.Series, interactions: pd.DataFrame) -> str | None:
+def top_priority(candidate_priorities: str, said: list[str]) -> str | None:
     """The first priority on the candidate's record, else the one most named in reports."""
-    listed = schema.split_list(candidate["priorities"])
+    listed = schema.split_list(candidate_priorities)
     if listed:
         return listed[0].lower()
-    said = interactions[interactions["candidate_id"] == candidate["id"]]["candidate_priorities"]
     counts = Counter(tag.lower() for text in said for tag in schema.split_list(text))
     return counts.most_common(1)[0][0] if counts else None
 
 
 def partners_for(priority: str, partners: pd.DataFrame) -> dict[str, list[str]]:
     """Strength -> active partners that have it, for the strengths this priority calls for."""
+    active = partners[partners["active"]]
+    strengths = {
+        name: {s.lower() for s in schema.split_list(text)}
+        for name, text in zip(active["name"].tolist(), active["strengths"].tolist(), strict=True)
+    }
     matches: dict[str, list[str]] = {}
     for strength in STRENGTHS_FOR_PRIORITY.get(priority, ()):
-        names = [
-            row.name
-            for row in partners.itertuples()
-            if row.active and strength in {s.lower() for s in schema.split_list(row.strengths)}
-        ]
+        names = sorted(name for name, has in strengths.items() if strength in has)
         if names:
-            matches[strength] = sorted(names)
+            matches[strength] = names
     return matches
 
 
 def priority_matches(tables: dict[str, pd.DataFrame]) -> list[str]:
     """ "Alma Reyes names the economy as a top priority; partners with business voices: ..."."""
+    interactions = tables["interactions"]
+    said = interactions.groupby("candidate_id")["candidate_priorities"].agg(list).to_dict()
     sentences = []
     for candidate in _campaigning(tables["candidates"]).itertuples():
-        row = pd.Series(candidate._asdict())
-        priority = top_priority(row, tables["interactions"])
+        priority = top_priority(candidate.priorities, said.get(candidate.id, []))
         if priority is None:
             continue
         matches = partners_for(priority, tables["partners"])
@@ -87,7 +88,7 @@ def not_met_recently(
     tables: dict[str, pd.DataFrame], today: date, days: int = NOT_MET_DAYS
 ) -> list[str]:
     interactions = tables["interactions"]
-    last_met = interactions.groupby("candidate_id")["date"].max()
+    last_met = interactions.groupby("candidate_id")["date"].max().to_dict()
     cutoff = (today - timedelta(days=days)).isoformat()
     sentences = []
     for candidate in _campaigning(tables["candidates"]).itertuples():

@@ -10,6 +10,8 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from lib.frames import among
+
 #: what each audience may see
 COALITION = frozenset({"public", "coalition"})
 PUBLIC = frozenset({"public"})
@@ -29,17 +31,18 @@ def visible_tables(
 
     def keep(frame: pd.DataFrame) -> pd.DataFrame:
         mine = frame["created_by"] == author if author else False
-        return frame[frame["visibility"].isin(allowed) | mine]
+        return frame[among(frame["visibility"], allowed) | mine]
 
     shown = dict(tables)
     for name in ("interactions", "positions", "commitments"):
         shown[name] = keep(tables[name])
-    commitment_ids = set(shown["commitments"]["id"])
-    interaction_ids = set(shown["interactions"]["id"])
-    shown["updates"] = tables["updates"][tables["updates"]["commitment_id"].isin(commitment_ids)]
+    commitment_ids = shown["commitments"]["id"]
+    interaction_ids = shown["interactions"]["id"]
+    updates = tables["updates"]
+    shown["updates"] = updates[among(updates["commitment_id"], commitment_ids)]
     actions = tables["actions"]
     shown["actions"] = actions[
-        ((actions["commitment_id"] == "") | actions["commitment_id"].isin(commitment_ids))
-        & ((actions["interaction_id"] == "") | actions["interaction_id"].isin(interaction_ids))
+        ((actions["commitment_id"] == "") | among(actions["commitment_id"], commitment_ids))
+        & ((actions["interaction_id"] == "") | among(actions["interaction_id"], interaction_ids))
     ]
     return shown

@@ -34,11 +34,16 @@ since = st.columns(4)[0].date_input(
 )
 
 
-def bullet_list(lines: list[str], empty: str) -> None:
+SCREEN_LINES = 12  # a shared screen shows the first few; the rest are a click away
+
+
+def bullet_list(lines: list[str], empty: str, more: str = "") -> None:
     if not lines:
         st.caption(empty)
         return
-    st.markdown("\n".join(f"- {ui.plain(line)}" for line in lines))
+    st.markdown("\n".join(f"- {ui.plain(line)}" for line in lines[:SCREEN_LINES]))
+    if len(lines) > SCREEN_LINES:
+        st.caption(f"…and {len(lines) - SCREEN_LINES:,} more{more}.")
 
 
 @st.fragment(run_every=REFRESH_SECONDS)
@@ -77,7 +82,11 @@ def live_view(since: date) -> None:
         ui.chart(charts.status_bars(tally), key="meeting.statuses")
 
     st.header("Follow-ups due and overdue")
-    bullet_list(digest.follow_ups(tables, today), "Nothing overdue or due in the next 14 days.")
+    bullet_list(
+        digest.follow_ups(tables, today),
+        "Nothing overdue or due in the next 14 days.",
+        more=" on the Commitments page and in the report-back",
+    )
 
     st.header("What candidates need education on")
     needs = digest.education_by_issue(tables, since, today)
