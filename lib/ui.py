@@ -92,9 +92,26 @@ def member() -> access.Member | None:
     return access.member_for(str(st.user.get("email") or ""), members)
 
 
+AUTH_KEYS = ("redirect_uri", "cookie_secret", "client_id", "client_secret", "server_metadata_url")
+
+
 def show_sign_in() -> None:
     """The only thing someone who is not a signed-in member sees."""
     st.title("Coalition Tracker")
+    settings = secrets().get("auth")
+    missing = [
+        key
+        for key in AUTH_KEYS
+        if not isinstance(settings, dict) or not str(settings.get(key, "")).strip()
+    ]
+    if missing:
+        st.error(
+            f"Sign-in is set up but auth.{missing[0]} is missing in .streamlit/secrets.toml"
+            f"{' (and ' + ', '.join(missing[1:]) + ')' if missing[1:] else ''}. See "
+            "*Sign-in and roles* in the README.",
+            icon=":material/error:",
+        )
+        return
     if not st.user.get("is_logged_in"):
         st.write(
             "This is your coalition's private tracker. Sign in with the account your "

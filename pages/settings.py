@@ -730,7 +730,7 @@ def members_section(store: Store, tables: dict[str, pd.DataFrame]) -> None:
             "README.",
             icon=":material/lock_open:",
         )
-    members = tables["members"].sort_values("email")
+    members = tables["members"].sort_values("email").reset_index(drop=True)
     partners = analytics.names(tables["partners"])
     edited = st.data_editor(
         members[["email", "name", "partner_id", "role", "active"]],

@@ -264,3 +264,30 @@ def test_an_admin_adds_a_member_who_can_then_sign_in(sample_store: SqlStore) -> 
     assert members.loc["new.person@example.org", "role"] == "advocate"
     newcomer = as_member("pages/report.py", "new.person@example.org")
     assert "(advocate)" in " ".join(caption.value for caption in newcomer.sidebar.caption)
+
+
+def test_a_missing_sign_in_secret_is_named(sample_store: SqlStore) -> None:
+    incomplete = {
+        "auth": {key: value for key, value in AUTH["auth"].items() if key != "client_secret"}
+    }
+    at = app(None, incomplete, {"is_logged_in": False})
+    assert not at.exception
+    assert "auth.client_secret is missing in .streamlit/secrets.toml" in at.error[0].value
+    assert not at.button
+
+
+def test_a_viewer_following_a_profile_link_sees_no_restricted_report(
+    sample_store: SqlStore,
+) -> None:
+    interactions = sample_store.read("interactions")
+    restricted = interactions[interactions["visibility"] == "restricted"].iloc[0]
+    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)
+    for name, value in AUTH.items():
+        at.secrets[name] = value
+    at.user = {"is_logged_in": True, "email": member_with(sample_store, "viewer")["email"]}
+    at.query_params["candidate"] = restricted["candidate_id"]
+    at.run()
+    at.switch_page("pages/candidates.py").run()
+    assert not at.exception
+    assert restricted["takeaways"][:40] not in everything_shown(at)
+    assert not [e for e in at.expander if "Restricted" in e.label]
