@@ -21,18 +21,8 @@ from lib.store import Store, StoreError, open_store
 from lib.store.sql import PROJECT_ROOT
 
 SAMPLE_DIR = PROJECT_ROOT / "data" / "sample"
-# Referenced tables first, so a half-finished load never leaves rows pointing at nothing.
-LOAD_ORDER = (
-    "partners",
-    "issues",
-    "candidates",
-    "members",
-    "interactions",
-    "positions",
-    "commitments",
-    "updates",
-    "actions",
-)
+# The tables the sample has, in the order that never leaves rows pointing at nothing.
+LOAD_ORDER = tuple(name for name in schema.DEPENDENCY_ORDER if name not in ("settings", "audit"))
 CORE_TABLES = ("candidates", "issues", "partners", "interactions", "commitments")
 
 

@@ -379,6 +379,23 @@ TABLES: dict[str, Table] = {
 }
 
 
+#: Every table, those others point at first, so a half-finished copy or load never leaves rows
+#: pointing at nothing.
+DEPENDENCY_ORDER = (
+    "settings",
+    "partners",
+    "issues",
+    "candidates",
+    "members",
+    "interactions",
+    "positions",
+    "commitments",
+    "updates",
+    "actions",
+    "audit",
+)
+
+
 def table(name: str) -> Table:
     try:
         return TABLES[name]

@@ -27,20 +27,7 @@ from lib.export import xlsx_bytes
 from lib.store import ConfigError, Store, StoreError, UnavailableError
 from lib.store.sheets import SheetAccessError, SheetNotFoundError, spreadsheet_key
 
-#: Referenced tables first, so an interrupted copy never leaves rows pointing at nothing.
-COPY_ORDER = (
-    "settings",
-    "partners",
-    "issues",
-    "candidates",
-    "members",
-    "interactions",
-    "positions",
-    "commitments",
-    "updates",
-    "actions",
-    "audit",
-)
+COPY_ORDER = schema.DEPENDENCY_ORDER
 AUDIT_KEY = ("at", "record_id", "action")
 BATCH_ROWS = 500  # rows per append: a few requests per table, each well under Google's size limit
 

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from lib import schema
+from lib.health import LINKS
 
 
 @pytest.mark.parametrize(
@@ -153,3 +154,10 @@ def test_blank_booleans_read_as_the_columns_default() -> None:
         [["iss-1", "Housing", ""], ["iss-2", "Parks", "no"]], columns=["id", "name", "active"]
     )
     assert schema.normalise("issues", raw)["active"].tolist() == [True, False]
+
+
+def test_every_table_is_copied_after_the_tables_it_points_at() -> None:
+    assert sorted(schema.DEPENDENCY_ORDER) == sorted(schema.TABLES)
+    position = {name: index for index, name in enumerate(schema.DEPENDENCY_ORDER)}
+    for table, column, target in LINKS:
+        assert position[target] < position[table], (table, column, target)

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -43,8 +44,16 @@ class AppServer:
     database_url: str
 
 
-def start_app(database_url: str, log: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
+def start_app(
+    database_url: str,
+    log: Path,
+    *,
+    port: int | None = None,
+    host: str = "127.0.0.1",
+    extra: tuple[str, ...] = (),
+) -> tuple[subprocess.Popen, str]:
+    """`streamlit run app.py` on its own database; returns once it answers its health check."""
+    port = port or free_port()
     env = {**os.environ, "TRACKER_DATABASE_URL": database_url}
     process = subprocess.Popen(
         [
@@ -59,13 +68,14 @@ def start_app(database_url: str, log: Path) -> tuple[subprocess.Popen, str]:
             "true",
             "--server.fileWatcherType",
             "none",
+            *extra,
         ],
         cwd=PROJECT_ROOT,
         env=env,
         stdout=log.open("w"),
         stderr=subprocess.STDOUT,
     )
-    url = f"http://127.0.0.1:{port}"
+    url = f"http://{host}:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -80,21 +90,28 @@ def start_app(database_url: str, log: Path) -> tuple[subprocess.Popen, str]:
     raise RuntimeError(f"streamlit did not become healthy in 60 s; see {log}")
 
 
-@pytest.fixture(scope="session")
-def sample_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
-    """The app on its own SQLite database holding the sample coalition."""
+@contextmanager
+def sample_server(directory: Path, name: str) -> Iterator[AppServer]:
+    """The app on its own SQLite database in ``directory``, holding the sample coalition."""
     OUTPUT.mkdir(exist_ok=True)
-    database_url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'tracker.db'}"
+    database_url = f"sqlite:///{directory / 'tracker.db'}"
     store = SqlStore(database_url)
     store.ensure_schema()
     load_sample(store, date.today())
     store.engine.dispose()
-    process, url = start_app(database_url, OUTPUT / "streamlit-sample.log")
+    process, url = start_app(database_url, OUTPUT / f"streamlit-{name}.log")
     try:
         yield AppServer(url, database_url)
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def sample_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+    """The app with the sample coalition, shared by the journeys that only add to it."""
+    with sample_server(tmp_path_factory.mktemp("browser"), "sample") as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

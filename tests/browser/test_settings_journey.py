@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import date
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from lib.sample import load_sample
 from lib.store.sql import SqlStore
-from tests.browser.conftest import OUTPUT, AppServer, start_app, wait_for_app
+from tests.browser.conftest import OUTPUT, AppServer, sample_server, wait_for_app
 
 pytestmark = pytest.mark.browser
 ROW_HEIGHT = 35  # Streamlit's data editor: header and rows
@@ -22,18 +20,8 @@ ROW_HEIGHT = 35  # Streamlit's data editor: header and rows
 @pytest.fixture(scope="module")
 def settings_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
     """The app on its own copy of the sample coalition, so other journeys see none of this."""
-    OUTPUT.mkdir(exist_ok=True)
-    database_url = f"sqlite:///{tmp_path_factory.mktemp('settings') / 'tracker.db'}"
-    store = SqlStore(database_url)
-    store.ensure_schema()
-    load_sample(store, date.today())
-    store.engine.dispose()
-    process, url = start_app(database_url, OUTPUT / "streamlit-settings.log")
-    try:
-        yield AppServer(url, database_url)
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
+    with sample_server(tmp_path_factory.mktemp("settings"), "settings") as server:
+        yield server
 
 
 def add_row(page: Page, panel: Locator, rows: int, name: str) -> None:

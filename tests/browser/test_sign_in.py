@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
-import requests
 from oidc_provider_mock import run_server_in_thread
 from playwright.sync_api import Browser, Page, expect
 
 from lib.sample import load_sample
-from lib.store.sql import PROJECT_ROOT, SqlStore
-from tests.browser.conftest import OUTPUT, wait_for_app
+from lib.store.sql import SqlStore
+from tests.browser.conftest import OUTPUT, start_app, wait_for_app
 from tests.browser.test_journeys import choose, press, type_into
 from tests.pgserver import free_port
 
@@ -43,38 +38,15 @@ def signed_app(tmp_path: Path) -> Iterator[tuple[str, SqlStore]]:
             f'server_metadata_url = "http://localhost:{provider.server_port}'
             '/.well-known/openid-configuration"\n'
         )
-        env = {**os.environ, "TRACKER_DATABASE_URL": database_url}
-        log = (OUTPUT / "streamlit-sign-in.log").open("w")
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "app.py",
-                "--server.port",
-                str(port),
-                "--server.headless",
-                "true",
-                "--server.fileWatcherType",
-                "none",
-                "--secrets.files",
-                str(secrets),
-            ],
-            cwd=PROJECT_ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
+        # The provider sends the browser back to "localhost", so the app is reached by that name.
+        process, url = start_app(
+            database_url,
+            OUTPUT / "streamlit-sign-in.log",
+            port=port,
+            host="localhost",
+            extra=("--secrets.files", str(secrets)),
         )
-        url = f"http://localhost:{port}"
         try:
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline:
-                try:
-                    if requests.get(f"{url}/_stcore/health", timeout=2).text == "ok":
-                        break
-                except requests.ConnectionError:
-                    time.sleep(0.3)
             yield url, store
         finally:
             process.terminate()
