@@ -195,6 +195,33 @@ def positions_matrix(
     return matrix
 
 
+AGREEING = frozenset({"strongly_supports", "supports"})
+OPPOSING = frozenset({"opposes", "strongly_opposes"})
+
+
+def scorecard(matrix: pd.DataFrame) -> pd.DataFrame:
+    """How often each candidate of a positions matrix agrees with the coalition's asks, most
+    agreeing first. Only observed stances count: an issue nobody asked about, or where the
+    candidate's stance is unknown, neither helps nor hurts."""
+    agrees = matrix.isin(AGREEING).sum(axis=1)
+    undecided = (matrix == "undecided").sum(axis=1)
+    opposes = matrix.isin(OPPOSING).sum(axis=1)
+    known = agrees + undecided + opposes
+    card = pd.DataFrame(
+        {
+            "Candidate": matrix.index,
+            "Agrees": agrees.to_numpy(),
+            "Undecided": undecided.to_numpy(),
+            "Opposes": opposes.to_numpy(),
+            "Not known": (matrix.shape[1] - known).to_numpy(),
+            "Agreement": (100 * agrees / known.where(known > 0)).round().to_numpy(),
+        }
+    )
+    return card.sort_values(
+        ["Agreement", "Agrees", "Candidate"], ascending=[False, False, True], na_position="last"
+    ).reset_index(drop=True)
+
+
 # --- the overview ------------------------------------------------------------------------------
 
 

@@ -19,11 +19,23 @@ class Settings:
     coalition_name: str = ""
     tax_status: str = ""
     last_meeting: str = ""  # YYYY-MM-DD, or "" before the first meeting is saved
+    scorecard: str = ""  # "yes" once a coalition that may endorse turns the scorecard on
 
     @property
     def nonpartisan(self) -> bool:
         """A 501(c)(3) may not support or oppose candidates: features that rank them stay off."""
         return self.tax_status == "501(c)(3)"
+
+    @property
+    def shows_scorecard(self) -> bool:
+        """Ranking candidates is only for a coalition that has said it may endorse (a tax status
+        other than 501(c)(3)) and has turned it on; a hand-edited sheet cannot switch it on for
+        a 501(c)(3)."""
+        return (
+            bool(self.tax_status)
+            and not self.nonpartisan
+            and bool(schema.parse_bool(self.scorecard))
+        )
 
     def meeting_since(self, today: date) -> date:
         """Where a meeting's review starts: the last meeting, or two weeks back."""

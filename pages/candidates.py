@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from lib import analytics, charts, followup, schema, ui
+from lib import analytics, charts, coalition, followup, schema, ui
 
 ui.page_frame()
 
@@ -182,6 +182,27 @@ st.caption(
     "Each cell is the latest stance observed. *Unknown* means someone asked and could not "
     "tell; *No record* means nobody has asked yet."
 )
+
+if coalition.settings_of(tables).shows_scorecard:
+    st.subheader("Scorecard")
+    st.caption(
+        "Candidates ranked by the share of observed stances that agree with our asks "
+        "(*Supports* or *Strongly supports*). Issues where nobody knows their stance do not "
+        "count. Turned on in Settings; a 501(c)(3) coalition cannot show it."
+    )
+    st.dataframe(
+        analytics.scorecard(matrix),
+        hide_index=True,
+        column_config={
+            "Agreement": st.column_config.ProgressColumn(
+                "Agreement",
+                min_value=0,
+                max_value=100,
+                format="%d%%",
+                color=charts.STANCE_COLOURS["strongly_supports"],
+            )
+        },
+    )
 
 st.subheader("Profiles")
 st.dataframe(

@@ -122,6 +122,7 @@ SETTING_WIDGETS = {
     "coalition_name": "settings.coalition.name",
     "tax_status": "settings.coalition.tax_status",
     "last_meeting": "settings.coalition.last_meeting",
+    "scorecard": "settings.coalition.scorecard",
 }
 
 
@@ -131,12 +132,15 @@ def widget_values(saved: coalition.Settings) -> dict:
         "coalition_name": saved.coalition_name,
         "tax_status": saved.tax_status or None,
         "last_meeting": date.fromisoformat(meeting) if meeting else None,
+        "scorecard": bool(schema.parse_bool(saved.scorecard)),
     }
 
 
 def setting_text(name: str, value: object) -> str:
-    if value is None:
+    if value is None or value is False:
         return ""
+    if value is True:
+        return "yes"
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
@@ -187,8 +191,17 @@ def coalition_section(store: Store, tables: dict[str, pd.DataFrame]) -> None:
             format="YYYY-MM-DD",
             help="The meeting page reviews what happened since this date.",
         )
+        chosen_status = state.get(SETTING_WIDGETS["tax_status"])
+        st.checkbox(
+            "Show a candidate scorecard",
+            key=SETTING_WIDGETS["scorecard"],
+            disabled=chosen_status in (None, "501(c)(3)"),
+            help="Ranks candidates on the Candidates page by how often they agree with our "
+            "asks. For groups that may endorse candidates: choose a tax status other than "
+            "501(c)(3) first.",
+        )
     with right:
-        if state.get(SETTING_WIDGETS["tax_status"]) == "501(c)(3)":
+        if chosen_status == "501(c)(3)":
             st.info(
                 "**Nonpartisan.** As a 501(c)(3), the coalition may not support or oppose "
                 "candidates, so the app keeps features that rank or endorse candidates switched "

@@ -300,3 +300,25 @@ def test_xlsx_export_stores_formula_text_as_text() -> None:
     sheet = workbook["Commitments"]
     assert sheet["A2"].value == "=1+1" and sheet["A2"].data_type == "s"
     assert sheet["A3"].value == "0123" and sheet["B3"].value == "@sam"
+
+
+def test_the_scorecard_ranks_by_share_of_observed_stances_that_agree() -> None:
+    matrix = pd.DataFrame(
+        {
+            "Housing": ["supports", "opposes", "", "unknown"],
+            "Transit": ["undecided", "strongly_supports", "", "supports"],
+            "Parks": ["strongly_supports", "strongly_opposes", "", ""],
+        },
+        index=["Ana", "Ben", "Cy", "Di"],
+    )
+    card = analytics.scorecard(matrix)
+    assert list(card["Candidate"]) == ["Di", "Ana", "Ben", "Cy"]  # Cy: nothing known, last
+    assert card.set_index("Candidate").loc["Ana"].to_dict() == {
+        "Agrees": 2,
+        "Undecided": 1,
+        "Opposes": 0,
+        "Not known": 0,
+        "Agreement": 67.0,
+    }
+    assert card.set_index("Candidate").loc["Di", "Not known"] == 2
+    assert pd.isna(card.set_index("Candidate").loc["Cy", "Agreement"])

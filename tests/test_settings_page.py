@@ -356,6 +356,42 @@ def test_a_setting_changed_meanwhile_is_reported_and_the_form_keeps_mine(
     assert coalition.settings_of(empty_store.read_all()).coalition_name == "My name"
 
 
+def scorecard_on_candidates_page() -> pd.DataFrame | None:
+    at = app("pages/candidates.py")
+    assert not at.exception
+    if "Scorecard" not in [header.value for header in at.subheader]:
+        return None
+    return at.dataframe[0].value
+
+
+def test_a_scorecard_is_shown_only_to_a_coalition_that_may_endorse_and_turns_it_on(
+    sample_store: SqlStore,
+) -> None:
+    assert scorecard_on_candidates_page() is None  # off until someone turns it on
+    at = app(PAGE)
+    assert at.checkbox(key="settings.coalition.scorecard").disabled  # no tax status yet
+    at.selectbox(key="settings.coalition.tax_status").set_value("501(c)(4)").run()
+    at.checkbox(key="settings.coalition.scorecard").check()
+    click(at, "Save the coalition's settings")
+    assert "Saved the coalition's settings." in texts(at.success)
+
+    card = scorecard_on_candidates_page()
+    assert card is not None
+    assert set(card["Candidate"]) == set(sample_store.read("candidates")["name"])
+    ranked = card["Agreement"].dropna().tolist()
+    assert ranked == sorted(ranked, reverse=True)
+
+    # A 501(c)(3) may not rank candidates, even when the sheet still says "yes".
+    sample_store.clear_cache()
+    coalition.save_setting(
+        sample_store, "tax_status", "501(c)(3)", "dana", sample_store.read("settings")
+    )
+    sample_store.clear_cache()
+    assert coalition.settings_of(sample_store.read_all()).scorecard == "yes"
+    assert scorecard_on_candidates_page() is None
+    assert app(PAGE).checkbox(key="settings.coalition.scorecard").disabled
+
+
 # --- connecting the Google Sheet -----------------------------------------------------------------
 
 
