@@ -4,8 +4,9 @@ Seeds 10,000 interactions and 20,000 commitments (plus the candidates, issues an
 point at), then measures on SQLite and on the in-process Sheets fake:
 - ``read_all`` with a cold cache (median of several runs);
 - how many HTTP requests ``read_all``, ``append`` and ``update`` cost against the Sheets API;
-- the rerun time of each page on SQLite (median of several reruns, through Streamlit's AppTest,
-  which runs the page's script exactly as the server does for a browser session).
+- the rerun time of each page on SQLite, with this large dataset and with the sample coalition
+  (median of several reruns, through Streamlit's AppTest, which runs the page's script exactly
+  as the server does for a browser session).
 
 Prints a Markdown table and writes it to bench/results/latest.md.
 """
@@ -25,6 +26,7 @@ from pathlib import Path
 import gspread
 
 from lib import schema
+from lib.sample import load_sample
 from lib.store import Store
 from lib.store.sheets import SheetStore
 from lib.store.sql import PROJECT_ROOT, SqlStore
@@ -135,32 +137,38 @@ def requests_for(fake: FakeSheets, action: Callable[[], object]) -> str:
     return f"{len(kinds)} ({', '.join(kinds)})"
 
 
-PAGES = ("overview", "report", "candidates", "commitments", "meeting", "settings")
 RERUNS = 7
 
 
-def page_rerun_lines(rows: dict[str, list[dict[str, object]]]) -> list[str]:
-    """Median rerun time of each page with the large coalition in SQLite."""
+def url_path(page: str) -> str:
+    name = Path(page).stem
+    return "" if name == "overview" else name
+
+
+def page_rerun_lines(label: str, fill: Callable[[Store], object]) -> list[str]:
+    """Median rerun time of each page on a SQLite database that ``fill`` has filled."""
     from streamlit.testing.v1 import AppTest
 
-    from tests.apptest import router_always_runs
+    from tests.apptest import PAGES, router_always_runs
 
     lines = []
     with tempfile.TemporaryDirectory() as directory:
         url = f"sqlite:///{Path(directory) / 'pages.db'}"
-        seed(SqlStore(url), rows)
+        store = SqlStore(url)
+        store.ensure_schema()
+        fill(store)
         os.environ["TRACKER_DATABASE_URL"] = url
         with router_always_runs():
             for page in PAGES:
                 at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=300)
                 at.run()
-                at.switch_page(f"pages/{page}.py")
+                at.switch_page(page)
                 first = median_seconds(at.run, runs=1)
                 if at.exception:
                     raise RuntimeError(f"{page} failed: {at.exception[0].value}")
                 rerun = median_seconds(at.run, runs=RERUNS)
                 lines.append(
-                    f"| `/{'' if page == 'overview' else page}` rerun on SQLite "
+                    f"| `/{url_path(page)}` rerun, {label} "
                     f"(median of {RERUNS}; first view {first * 1000:.0f} ms) | "
                     f"{rerun * 1000:.0f} ms |"
                 )
@@ -239,7 +247,8 @@ def main() -> int:
         + " |"
     )
 
-    lines += page_rerun_lines(rows)
+    lines += page_rerun_lines("large dataset", lambda store: seed(store, rows))
+    lines += page_rerun_lines("sample coalition", load_sample)
     report = "\n".join(lines)
     print(report)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)

@@ -11,6 +11,10 @@ from streamlit.testing.v1 import AppTest
 from lib.store.sql import PROJECT_ROOT
 
 SERVICE_ACCOUNT = "tracker@coalition.iam.gserviceaccount.com"
+PAGES = tuple(
+    f"pages/{name}.py"
+    for name in ("overview", "report", "candidates", "commitments", "meeting", "settings")
+)
 
 
 @contextmanager

@@ -9,17 +9,8 @@ import pytest
 
 from lib import sample, schema
 from lib.store.sql import SqlStore
-from tests.apptest import app, metrics, sheet_secrets
+from tests.apptest import PAGES, app, metrics, sheet_secrets
 from tests.fake_sheets import FakeSheets
-
-PAGES = [
-    "pages/overview.py",
-    "pages/report.py",
-    "pages/candidates.py",
-    "pages/commitments.py",
-    "pages/meeting.py",
-    "pages/settings.py",
-]
 
 
 def sample_counts() -> dict[str, int]:

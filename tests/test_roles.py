@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from lib import access, coalition, schema
 from lib.store.sql import PROJECT_ROOT, SqlStore
-from tests.apptest import app
+from tests.apptest import PAGES, app
 
 AUTH = {
     "auth": {
@@ -19,14 +19,6 @@ AUTH = {
         "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
     }
 }
-PAGES = [
-    "pages/overview.py",
-    "pages/report.py",
-    "pages/candidates.py",
-    "pages/commitments.py",
-    "pages/meeting.py",
-    "pages/settings.py",
-]
 
 
 def member_with(store: SqlStore, role: str) -> pd.Series:
