@@ -66,6 +66,16 @@ def _filled(value: Any) -> bool:
     return value is not None
 
 
+def is_blank(draft: Mapping[str, Any]) -> bool:
+    """Nothing typed yet (the date, the reporter's name and the choices the form starts with
+    do not count), so there is no draft worth keeping."""
+    typed = [draft.get(field, "") for field in TEXT_FIELDS if field != "reported_by"]
+    typed += [draft.get("candidate_id", ""), draft.get("candidate_priorities", [])]
+    return not any(_filled(value) for value in typed) and not any(
+        filled_outcomes(draft, kind) for kind in OUTCOMES
+    )
+
+
 def filled_outcomes(draft: Mapping[str, Any], kind: str) -> list[dict[str, Any]]:
     """Outcome rows the advocate typed something into; untouched rows are ignored."""
     ignored = {"id", "update_id", "status", "visibility"}

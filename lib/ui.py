@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from lib import access, outbox, schema
+from lib import access, drafts, outbox, schema
 from lib.store import Store, StoreError, open_store
 from lib.store.sql import PROJECT_ROOT
 from lib.text import escape_markdown
@@ -67,6 +67,16 @@ def _sync_worker(path: str, identity: str, _store: Store) -> outbox.SyncWorker:
 def sync_worker(store: Store) -> outbox.SyncWorker:
     """The background sender of this store's waiting writes (one per process and store)."""
     return _sync_worker(str(outbox_path()), store.identity, store)
+
+
+@st.cache_resource
+def _drafts(path: str) -> drafts.Drafts:
+    return drafts.Drafts(Path(path))
+
+
+def report_drafts() -> drafts.Drafts:
+    """Unsent report drafts, kept beside the outbox."""
+    return _drafts(str(outbox_path()))
 
 
 def store_or_stop() -> Store:

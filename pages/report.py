@@ -36,6 +36,64 @@ def show_error(field: str) -> None:
         st.error(message, icon=":material/error:")
 
 
+# The form's widgets outside the outcome rows, and what some of them start with.
+FORM_FIELDS = (
+    *report.TEXT_FIELDS,
+    "date",
+    "candidate",
+    "kind",
+    "setting",
+    "partner_ids",
+    "source",
+    "candidate_priorities",
+    "quote_kind",
+    "visibility",
+    "new.name",
+    "new.office",
+    "new.district",
+    "new.stage",
+)
+
+
+def starting_values() -> dict:
+    return {
+        key("date"): date.today(),
+        key("setting"): "in_person",
+        key("source"): "firsthand",
+        key("visibility"): "coalition",
+        key("reported_by"): ui.author_name(),
+    }
+
+
+def widget_keys() -> list[str]:
+    """Every widget that holds something typed, outcome rows included."""
+    names = [key(field) for field in FORM_FIELDS]
+    for kind in report.OUTCOMES:
+        rows = state[key("draft")][kind]
+        names += [key(kind, row["id"], field) for row in rows for field in FIELDS[kind]]
+    return names
+
+
+def snapshot() -> dict:
+    """The draft as it can be kept and put back: the widgets' values and the draft's ids."""
+    kept = {name: state[name] for name in widget_keys() if name in state}
+    return {**kept, key("draft"): state[key("draft")]}
+
+
+def draft_place() -> tuple[str, str]:
+    """Whose draft, on which data source."""
+    return ui.store().identity, ui.author()
+
+
+def restore_draft() -> None:
+    state.update(state.pop(key("offer")).values)
+
+
+def discard_draft() -> None:
+    state.pop(key("offer"), None)
+    ui.report_drafts().discard(*draft_place())
+
+
 def collect() -> dict:
     """The draft as typed so far, from the widgets' state."""
     draft = dict(state[key("draft")])
@@ -82,6 +140,8 @@ def save() -> None:
     except (StoreError, schema.InvalidValue) as error:
         state[key("failure")] = str(error)
         return
+    if key("offer") not in state:
+        ui.report_drafts().discard(*draft_place())
     tables = ui.last_tables()  # names for the summary, as the form showed them
     state[key("saved")] = {
         "summary": report.summary(records, tables["candidates"], tables["issues"]),
@@ -114,8 +174,18 @@ def remove_outcome(kind: str, row_id: str) -> None:
 st.title("Report a candidate interaction")
 ui.require("file reports")
 tables = ui.tables()
-if key("draft") not in state:
+kept = ui.report_drafts().find(*draft_place())
+if key("draft") not in state:  # a new visit: offer what this person did not send last time
     state[key("draft")] = report.new_draft()
+    state.update(starting_values())
+    if kept is not None:
+        state[key("offer")] = kept
+elif key("saved") not in state and key("date") not in state:
+    # Back from another page, which cleared the widgets: put this draft back as it was kept.
+    state.update(starting_values())
+    this_draft = state[key("draft")]["id"]
+    if kept is not None and kept.values.get(key("draft"), {}).get("id") == this_draft:
+        state.update(kept.values)
 
 saved = state.get(key("saved"))
 if saved and saved["queued"]:
@@ -158,6 +228,21 @@ linked = st.query_params.get("candidate")
 if linked in candidate_names and key("candidate") not in state:
     state[key("candidate")] = linked
 
+offer = state.get(key("offer"))
+if offer is not None:
+    chosen = offer.values.get(key("candidate"))
+    about = candidate_names.get(chosen) or offer.values.get(key("new.name")) or ""
+    with st.container(border=True):
+        st.markdown(
+            f"**You have a report you did not send**{' about ' + ui.plain(about) if about else ''}"
+            f", last changed {offer.saved_at:%A %d %B at %H:%M}."
+        )
+        restore, discard = st.columns(2)
+        restore.button(
+            "Restore it", type="primary", on_click=restore_draft, icon=":material/restore:"
+        )
+        discard.button("Discard it", on_click=discard_draft, icon=":material/delete:")
+
 form, guide = st.columns([3, 1], gap="large")
 with guide:
     if coalition.settings_of(tables).nonpartisan:
@@ -181,7 +266,7 @@ with guide:
 
 with form:
     st.subheader("The meeting")
-    st.date_input("Date of the meeting", value=date.today(), key=key("date"), format="YYYY-MM-DD")
+    st.date_input("Date of the meeting", key=key("date"), format="YYYY-MM-DD")
     show_error("date")
     st.selectbox(
         "Candidate",
@@ -218,7 +303,6 @@ with form:
         schema.SETTING.values,
         key=key("setting"),
         format_func=schema.SETTING.label,
-        default="in_person",
     )
     st.multiselect(
         "Partner organisations present",
@@ -229,14 +313,13 @@ with form:
     )
     st.text_input("Who attended", key=key("attendees"), placeholder="Names, roles")
     show_error("attendees")
-    st.text_input("Reported by", key=key("reported_by"), value=ui.author_name())
+    st.text_input("Reported by", key=key("reported_by"))
     show_error("reported_by")
     st.segmented_control(
         "Source",
         schema.SOURCE.values,
         key=key("source"),
         format_func=schema.SOURCE.label,
-        default="firsthand",
         help="Firsthand: you were there. Secondhand: someone told you. "
         "Public record: a statement, a vote, an article.",
     )
@@ -367,7 +450,6 @@ with form:
         "Visibility",
         schema.VISIBILITY.values,
         key=key("visibility"),
-        index=schema.VISIBILITY.values.index("coalition"),
         label_visibility="collapsed",
         format_func=schema.VISIBILITY.label,
         captions=[schema.VISIBILITY_HELP[value] for value in schema.VISIBILITY.values],
@@ -399,3 +481,11 @@ with form:
             width="stretch",
             icon=":material/send:",
         )
+
+# Kept on every change, so a reload, a closed tab or a visit to another page loses nothing; not
+# while an older draft is on offer, which would be overwritten before anyone chose.
+if key("offer") not in state:
+    if report.is_blank(collect()):
+        ui.report_drafts().discard(*draft_place())
+    else:
+        ui.report_drafts().keep(*draft_place(), snapshot())

@@ -309,3 +309,84 @@ def test_hostile_text_is_shown_as_text_never_as_markup(sample_store: SqlStore) -
     for source in shown:
         unescaped = re.compile(r"(?<!\\)(<img|\]\(javascript|\*\*loud|:red\[)")
         assert not unescaped.search(source), source
+
+
+# --- drafts: a reload, a closed tab or another page loses nothing ------------------------------
+
+
+def typed_values(at: AppTest) -> dict[str, object]:
+    commitment = row_id(at, "commitments")
+    return {
+        "candidate": at.selectbox(key="report.candidate").value,
+        "talking points": at.text_area(key="report.talking_points").value,
+        "commitment": at.text_area(key=f"report.commitments.{commitment}.text").value,
+        "follow up by": at.date_input(key=f"report.commitments.{commitment}.follow_up_by").value,
+        "stance": at.selectbox(key=f"report.positions.{row_id(at, 'positions')}.stance").value,
+        "interaction id": at.session_state["report.draft"]["id"],
+    }
+
+
+def test_a_visit_to_another_page_keeps_the_report_being_typed(sample_store: SqlStore) -> None:
+    candidate = first(sample_store.read("candidates"), "name", "Inés Márquez")
+    at = fill_full_report(app(PAGE), candidate["id"], sample_store.read("issues").iloc[0]["id"])
+    typed = typed_values(at)
+    at.switch_page("pages/candidates.py").run()
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    assert typed_values(at) == typed
+    assert "did not send" not in " ".join(md.value for md in at.markdown)
+
+
+def test_an_unsent_report_is_offered_after_a_reload_and_restored_whole(
+    sample_store: SqlStore,
+) -> None:
+    candidate = first(sample_store.read("candidates"), "name", "Inés Márquez")
+    typing = fill_full_report(app(PAGE), candidate["id"], sample_store.read("issues").iloc[0]["id"])
+    typed = typed_values(typing)
+
+    reloaded = app(PAGE)  # a new browser session: the reload, or the phone's tab reopened
+    offer = [md.value for md in reloaded.markdown if "did not send" in md.value]
+    assert offer and "about Inés Márquez" in offer[0]
+    assert reloaded.selectbox(key="report.candidate").value is None  # nothing forced on them
+    click(reloaded, "Restore it")
+    assert not reloaded.exception
+    assert typed_values(reloaded) == typed
+    assert not [md for md in reloaded.markdown if "did not send" in md.value]
+
+    click(reloaded, "Save the report")
+    assert reloaded.success[0].value.startswith("**Report saved.**")
+    sample_store.clear_cache()
+    saved = sample_store.read("interactions")
+    assert list(saved["id"]).count(typed["interaction id"]) == 1
+    assert not [md for md in app(PAGE).markdown if "did not send" in md.value]
+
+
+def test_a_discarded_draft_is_not_offered_again(sample_store: SqlStore) -> None:
+    typing = app(PAGE)
+    typing.text_area(key="report.takeaways").input("Half a thought").run()
+    reloaded = app(PAGE)
+    assert [md for md in reloaded.markdown if "did not send" in md.value]
+    reloaded.text_area(key="report.takeaways").input("A new report meanwhile").run()
+    click(reloaded, "Discard it")
+    assert not [md for md in reloaded.markdown if "did not send" in md.value]
+    assert reloaded.text_area(key="report.takeaways").value == "A new report meanwhile"
+    # What is offered next time is the report typed since, not the discarded one.
+    offered = app(PAGE).session_state["report.offer"].values
+    assert offered["report.takeaways"] == "A new report meanwhile"
+
+
+def test_a_restored_draft_about_a_candidate_archived_since_asks_for_a_candidate_again(
+    sample_store: SqlStore,
+) -> None:
+    candidate = first(sample_store.read("candidates"), "name", "Inés Márquez")
+    typing = app(PAGE)
+    typing.selectbox(key="report.candidate").set_value(candidate["id"])
+    typing.text_area(key="report.takeaways").input("Met at the forum").run()
+    sample_store.update("candidates", candidate["id"], {"active": False}, candidate["updated_at"])
+    sample_store.clear_cache()
+    reloaded = app(PAGE)
+    click(reloaded, "Restore it")
+    assert not reloaded.exception
+    assert reloaded.text_area(key="report.takeaways").value == "Met at the forum"
+    click(reloaded, "Save the report")
+    assert "Choose the candidate" in " ".join(error.value for error in reloaded.error)

@@ -85,6 +85,38 @@ def test_an_advocate_files_a_report_on_a_phone(browser: Browser, sample_app: App
     context.close()
 
 
+def test_a_report_typed_on_a_phone_survives_a_reload(
+    browser: Browser, sample_app: AppServer
+) -> None:
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(f"{sample_app.url}/report")
+    wait_for_app(page)
+    choose(page, "Candidate", "Ray Dunmore")
+    type_into(page.get_by_label("Key takeaways"), "Wants the shelter numbers before deciding")
+    press(page, "Add a commitment")
+    type_into(page.get_by_label("What they committed to"), "Will read the shelter cost study")
+
+    page.reload()  # the phone dropped the tab, or a thumb pulled to refresh
+    wait_for_app(page)
+    expect(page.get_by_text("You have a report you did not send about Ray Dunmore")).to_be_visible()
+    expect(page.get_by_role("button", name="Restore it")).to_be_visible()
+    page.screenshot(path=OUTPUT / "report-phone-draft-offered.png")
+    press(page, "Restore it")
+    expect(page.get_by_label("Key takeaways")).to_have_value(
+        "Wants the shelter numbers before deciding"
+    )
+    expect(page.get_by_label("What they committed to")).to_have_value(
+        "Will read the shelter cost study"
+    )
+    choose(page, "Issue", "Tenant right to counsel")
+    press(page, "Save the report")
+    expect(page.get_by_text("Report saved.")).to_be_visible()
+    saved = SqlStore(sample_app.database_url).read("commitments")
+    assert (saved["text"] == "Will read the shelter cost study").sum() == 1
+    context.close()
+
+
 def test_staff_mark_a_commitment_kept_and_see_its_history(
     sample_app: AppServer, page: Page
 ) -> None:
