@@ -114,17 +114,31 @@ def follow_ups(tables: dict[str, pd.DataFrame], today: date) -> list[str]:
     names = analytics.names(tables["candidates"])
     commitments = tables["commitments"]
     overdue = commitments[analytics.is_overdue(commitments, today)].sort_values("follow_up_by")
-    lines = [
-        f"Overdue since {row.follow_up_by}: {names.get(row.candidate_id, '')}: {row.text} "
-        f"(owner: {row.owner or 'no owner yet'})"
-        for row in overdue.itertuples()
-    ]
+    # Built column-wise: a large coalition has thousands of these, and the screen shows a few.
+    overdue_lines = (
+        "Overdue since "
+        + overdue["follow_up_by"]
+        + ": "
+        + overdue["candidate_id"].map(names).fillna("")
+        + ": "
+        + overdue["text"]
+        + " (owner: "
+        + overdue["owner"].where(overdue["owner"] != "", "no owner yet")
+        + ")"
+    )
     due = analytics.follow_ups_due(tables, today)
-    lines += [
-        f"Due {row.Due}: {row.Candidate}: {row.What} (owner: {row.Owner})"
-        for row in due.itertuples()
-    ]
-    return lines
+    due_lines = (
+        "Due "
+        + due["Due"]
+        + ": "
+        + due["Candidate"]
+        + ": "
+        + due["What"]
+        + " (owner: "
+        + due["Owner"]
+        + ")"
+    )
+    return [*overdue_lines.tolist(), *due_lines.tolist()]
 
 
 def education_by_issue(tables: dict[str, pd.DataFrame], start: date, end: date) -> list[Section]:
