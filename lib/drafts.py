@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Mapping
-from contextlib import closing, contextmanager
+from collections.abc import Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+
+from lib import localdb
 
 _DATE = "$date"  # JSON has no dates; the form's date fields are tagged so they come back as dates
 
@@ -42,22 +44,20 @@ class Draft:
     values: dict[str, Any]
 
 
+_DRAFTS = (
+    "CREATE TABLE IF NOT EXISTS drafts (target TEXT NOT NULL, owner TEXT NOT NULL, "
+    "saved_at TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (target, owner))"
+)
+
+
 class Drafts:
     """The drafts kept in one SQLite file, each under (data source, person)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as connection:
-            connection.execute(
-                "CREATE TABLE IF NOT EXISTS drafts (target TEXT NOT NULL, owner TEXT NOT NULL, "
-                "saved_at TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (target, owner))"
-            )
 
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        with closing(sqlite3.connect(self.path, timeout=30)) as connection, connection:
-            yield connection
+    def _connect(self) -> AbstractContextManager[sqlite3.Connection]:
+        return localdb.connect(self.path, _DRAFTS)
 
     def keep(self, target: str, owner: str, values: Mapping[str, Any]) -> None:
         with self._connect() as connection:

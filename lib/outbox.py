@@ -12,13 +12,13 @@ import json
 import sqlite3
 import threading
 import uuid
-from collections.abc import Iterator, Sequence
-from contextlib import closing, contextmanager
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from lib import schema
+from lib import localdb, schema
 from lib.store import Store, StoreError, UnavailableError
 
 WAITING = "waiting"
@@ -82,6 +82,13 @@ def write_or_queue(
     return True
 
 
+_ENTRIES = (
+    "CREATE TABLE IF NOT EXISTS entries (id TEXT PRIMARY KEY, target TEXT NOT NULL, "
+    "created_at TEXT NOT NULL, label TEXT NOT NULL, ops TEXT NOT NULL, state TEXT NOT NULL, "
+    "attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT NOT NULL DEFAULT '')"
+)
+
+
 class Outbox:
     """A durable queue of writes for one store, identified by ``target``."""
 
@@ -89,19 +96,9 @@ class Outbox:
         self.path = path
         self.target = target
         self._lock = threading.Lock()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as connection:
-            connection.execute(
-                "CREATE TABLE IF NOT EXISTS entries (id TEXT PRIMARY KEY, target TEXT NOT NULL, "
-                "created_at TEXT NOT NULL, label TEXT NOT NULL, ops TEXT NOT NULL, "
-                "state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, "
-                "last_error TEXT NOT NULL DEFAULT '')"
-            )
 
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        with closing(sqlite3.connect(self.path, timeout=30)) as connection, connection:
-            yield connection
+    def _connect(self) -> AbstractContextManager[sqlite3.Connection]:
+        return localdb.connect(self.path, _ENTRIES)
 
     def put(self, label: str, ops: Sequence[dict[str, Any]], error: str = "") -> str:
         entry_id = uuid.uuid4().hex
