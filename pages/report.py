@@ -1,5 +1,6 @@
 """Report a candidate interaction: the advocate's form, made to be filled on a phone."""
 
+import copy
 from datetime import date
 
 import streamlit as st
@@ -77,7 +78,8 @@ def widget_keys() -> list[str]:
 def snapshot() -> dict:
     """The draft as it can be kept and put back: the widgets' values and the draft's ids."""
     kept = {name: state[name] for name in widget_keys() if name in state}
-    return {**kept, key("draft"): state[key("draft")]}
+    # A copy: the draft's lists change in place, and the kept snapshot must not change with them.
+    return copy.deepcopy({**kept, key("draft"): state[key("draft")]})
 
 
 def draft_place() -> tuple[str, str]:
@@ -174,15 +176,16 @@ def remove_outcome(kind: str, row_id: str) -> None:
 st.title("Report a candidate interaction")
 ui.require("file reports")
 tables = ui.tables()
-kept = ui.report_drafts().find(*draft_place())
 if key("draft") not in state:  # a new visit: offer what this person did not send last time
     state[key("draft")] = report.new_draft()
     state.update(starting_values())
+    kept = ui.report_drafts().find(*draft_place())
     if kept is not None:
         state[key("offer")] = kept
 elif key("saved") not in state and key("date") not in state:
     # Back from another page, which cleared the widgets: put this draft back as it was kept.
     state.update(starting_values())
+    kept = ui.report_drafts().find(*draft_place())
     this_draft = state[key("draft")]["id"]
     if kept is not None and kept.values.get(key("draft"), {}).get("id") == this_draft:
         state.update(kept.values)
@@ -484,8 +487,10 @@ with form:
 
 # Kept on every change, so a reload, a closed tab or a visit to another page loses nothing; not
 # while an older draft is on offer, which would be overwritten before anyone chose.
-if key("offer") not in state:
-    if report.is_blank(collect()):
+current = None if report.is_blank(collect()) else snapshot()
+if key("offer") not in state and current != state.get(key("kept")):
+    if current is None:
         ui.report_drafts().discard(*draft_place())
     else:
-        ui.report_drafts().keep(*draft_place(), snapshot())
+        ui.report_drafts().keep(*draft_place(), current)
+    state[key("kept")] = current
