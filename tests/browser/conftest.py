@@ -137,6 +137,27 @@ def page(browser: Browser) -> Iterator[Page]:
     context.close()
 
 
+# What each kind of element draws once it has loaded its data.
+DRAWINGS = {"[data-testid='stPlotlyChart']": ".main-svg", "[data-testid='stDataFrame']": "canvas"}
+
+
+def wait_for_drawing(page: Page) -> None:
+    """Wait until every chart and table shown has drawn. They load after the script, and a
+    table draws only once scrolled into view; those in a closed tab or expander are skipped."""
+    wait_for_app(page)
+    page.wait_for_function(
+        "() => !document.querySelector(\"[data-testid='stSkeleton']\")", timeout=30_000
+    )
+    for selector, drawing in DRAWINGS.items():
+        elements = page.locator(selector)
+        for index in range(elements.count()):
+            element = elements.nth(index)
+            if element.is_visible():
+                element.scroll_into_view_if_needed()
+                element.locator(drawing).first.wait_for(state="attached", timeout=30_000)
+    page.locator("[data-testid='stMain'] h1").first.scroll_into_view_if_needed()  # back to the top
+
+
 def wait_for_app(page: Page) -> None:
     """Wait until Streamlit has finished running the page's script."""
     page.wait_for_selector("[data-testid='stMain'] h1", timeout=30_000)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
-from tests.browser.conftest import OUTPUT, AppServer, start_app, wait_for_app
+from tests.browser.conftest import OUTPUT, AppServer, start_app, wait_for_app, wait_for_drawing
 
 pytestmark = pytest.mark.browser
 
@@ -29,6 +29,7 @@ def test_each_page_loads_without_an_exception(sample_app: AppServer, page: Page,
     assert page.locator("[data-testid='stMain'] h1").first.inner_text() == PAGES[path]
     assert page.locator("[data-testid='stException']").count() == 0
     assert "Local database" in page.locator("[data-testid='stSidebar']").inner_text()
+    wait_for_drawing(page)  # every chart and table draws, and the screenshot shows them
     page.screenshot(path=OUTPUT / f"smoke-{path or 'overview'}.png", full_page=True)
 
 
