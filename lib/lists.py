@@ -214,6 +214,33 @@ def _check(table: str, column: schema.Column, text: str) -> str | None:
     return None
 
 
+def _checked_cells(
+    table: str,
+    row: Mapping[str, Any],
+    where: str,
+    errors: list[RowError],
+    before: Mapping[str, Any] | None = None,
+) -> dict[str, str]:
+    """A row's fields as stored text, each checked, problems added to ``errors``; given the row
+    as it was shown (``before``), only the fields that differ from it."""
+    spec = schema.table(table)
+    cells: dict[str, str] = {}
+    for name in FIELDS[table]:
+        column = spec.column(name)
+        try:
+            text = _cell(column, row.get(name))
+        except schema.InvalidValue as error:
+            errors.append(RowError(where, name, error.message))
+            continue
+        if before is not None and text == _shown_cell(column, before.get(name)):
+            continue
+        problem = _check(table, column, text)
+        if problem:
+            errors.append(RowError(where, name, problem))
+        cells[name] = text
+    return cells
+
+
 def plan_changes(
     table: str,
     original: pd.DataFrame,
@@ -247,18 +274,7 @@ def plan_changes(
                 continue  # an added row left empty
             new_number += 1
             where = f"New row {new_number}"
-            cells: dict[str, str] = {}
-            for name in fields:
-                column = spec.column(name)
-                try:
-                    text = _cell(column, row.get(name))
-                except schema.InvalidValue as error:
-                    changes.errors.append(RowError(where, name, error.message))
-                    continue
-                problem = _check(table, column, text)
-                if problem:
-                    changes.errors.append(RowError(where, name, problem))
-                cells[name] = text
+            cells = _checked_cells(table, row, where, changes.errors)
             if not cells.get("active"):
                 cells.pop("active", None)  # a new entry is active unless unticked
             changes.appends.append(cells)
@@ -266,20 +282,7 @@ def plan_changes(
             continue
 
         where = _row_name(before) or f"Row {position}"
-        changed: dict[str, str] = {}
-        for name in fields:
-            column = spec.column(name)
-            try:
-                text = _cell(column, row.get(name))
-            except schema.InvalidValue as error:
-                changes.errors.append(RowError(where, name, error.message))
-                continue
-            if text == _shown_cell(column, before.get(name)):
-                continue
-            problem = _check(table, column, text)
-            if problem:
-                changes.errors.append(RowError(where, name, problem))
-            changed[name] = text
+        changed = _checked_cells(table, row, where, changes.errors, before)
         final_name = changed.get("name", _shown_cell(spec.column("name"), before.get("name")))
         final_names.setdefault(schema.fold(final_name), []).append(where)
         if changed:
