@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.apptest import app, sheet_secrets
 from tests.fake_sheets import FakeSheets
-from tests.test_report_page import PAGE, click, fill_full_report, sheet_with_sample
+from tests.test_report_page import PAGE, click, fill_full_report, first_ids, sheet_with_sample
 
 
 def everything_said(at: AppTest) -> str:
@@ -21,10 +21,6 @@ def everything_said(at: AppTest) -> str:
 
 def ids(fake: FakeSheets, key: str, tab: str) -> list[str]:
     return [row[0] for row in fake.grid(key, tab)[1:]]
-
-
-def first_ids(fake: FakeSheets, key: str) -> tuple[str, str]:
-    return ids(fake, key, "candidates")[0], ids(fake, key, "issues")[0]
 
 
 def test_a_burst_of_quota_errors_is_ridden_out(fake_google: FakeSheets) -> None:

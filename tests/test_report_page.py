@@ -204,14 +204,16 @@ def sheet_with_sample(fake_google: FakeSheets) -> tuple[str, AppTest]:
     return key, at.switch_page(PAGE).run()
 
 
+def first_ids(fake: FakeSheets, key: str) -> tuple[str, str]:
+    """The ids of the sheet's first candidate and first issue."""
+    return fake.grid(key, "candidates")[1][0], fake.grid(key, "issues")[1][0]
+
+
 def test_an_outage_keeps_the_report_and_sends_it_once_when_google_answers(
     fake_google: FakeSheets,
 ) -> None:
     key, at = sheet_with_sample(fake_google)
-    candidate_id, issue_id = (
-        fake_google.grid(key, name)[1][0] for name in ("candidates", "issues")
-    )
-    fill_full_report(at, candidate_id, issue_id)
+    fill_full_report(at, *first_ids(fake_google, key))
     interactions_before = len(fake_google.grid(key, "interactions"))
 
     fake_google.fail(status=503, times=None)
@@ -238,10 +240,7 @@ def test_an_unshared_sheet_keeps_the_form_and_try_again_saves_it(
     fake_google: FakeSheets,
 ) -> None:
     key, at = sheet_with_sample(fake_google)
-    candidate_id, issue_id = (
-        fake_google.grid(key, name)[1][0] for name in ("candidates", "issues")
-    )
-    fill_full_report(at, candidate_id, issue_id)
+    fill_full_report(at, *first_ids(fake_google, key))
     fake_google.share(key, False)
     click(at, "Save the report")
     failure = [error.value for error in at.error if "could not be saved" in error.value]
