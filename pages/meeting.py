@@ -34,6 +34,10 @@ since = st.columns(4)[0].date_input(
 )
 
 
+REPORT_BACK_FORMATS = (
+    ("Markdown", digest.to_markdown, "md", "text/markdown", ":material/description:"),
+    ("PDF", digest.to_pdf, "pdf", "application/pdf", ":material/picture_as_pdf:"),
+)
 SCREEN_LINES = 12  # a shared screen shows the first few; the rest are a click away
 
 
@@ -120,22 +124,15 @@ for column, audience in zip(downloads[:2], digest.AUDIENCES, strict=True):
     def built(audience: str = audience) -> digest.Digest:
         return digest.build(everything, start, end, audience, settings.coalition_name, today)
 
-    column.download_button(
-        f"{label}: Markdown",
-        lambda built=built: digest.to_markdown(built()),
-        file_name=f"report-back-{audience}-{start}-{end}.md",
-        mime="text/markdown",
-        icon=":material/description:",
-        key=f"meeting.md.{audience}",
-    )
-    column.download_button(
-        f"{label}: PDF",
-        lambda built=built: digest.to_pdf(built()),
-        file_name=f"report-back-{audience}-{start}-{end}.pdf",
-        mime="application/pdf",
-        icon=":material/picture_as_pdf:",
-        key=f"meeting.pdf.{audience}",
-    )
+    for name, render, extension, mime, icon in REPORT_BACK_FORMATS:
+        column.download_button(
+            f"{label}: {name}",
+            lambda built=built, render=render: render(built()),
+            file_name=f"report-back-{audience}-{start}-{end}.{extension}",
+            mime=mime,
+            icon=icon,
+            key=f"meeting.{extension}.{audience}",
+        )
 with downloads[2]:
     person = st.selectbox(
         "Calendar for",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
@@ -175,6 +176,15 @@ def test_the_meeting_screen_reads_from_across_a_room(
         "\"[data-testid='stMain'] [data-testid='stMarkdownContainer'] li\")).fontSize)"
     )
     assert size >= 20  # large type for a projector
+
+    # The report-back downloads are the files they say they are.
+    for name, opening in (("Markdown", b"# "), ("PDF", b"%PDF")):
+        button = page.get_by_role("button", name=f"The public: {name}")
+        button.scroll_into_view_if_needed()
+        with page.expect_download() as download:
+            button.click()
+        assert download.value.suggested_filename.startswith("report-back-public-")
+        assert Path(download.value.path()).read_bytes().startswith(opening)
     context.close()
 
 
