@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from lib import visibility
+from lib.store import Store, StoreError
 
 ROLES = ("viewer", "advocate", "staff", "admin")
 # The least role each action needs.
@@ -52,6 +53,27 @@ def member_for(email: str, members: pd.DataFrame) -> Member | None:
     row = found.iloc[0]
     role = row["role"] if row["role"] in ROLES else "viewer"
     return Member(wanted, row["name"] or wanted, role, row["partner_id"])
+
+
+class NotAllowed(StoreError):
+    """The writer's role, read at the moment of writing, does not allow the change."""
+
+
+def authorise(store: Store, email: str, action: str) -> Member:
+    """The member behind ``email`` if the members list, read afresh from the store now, lets
+    them ``action``; raises :class:`NotAllowed` otherwise (removed, deactivated, demoted)."""
+    current = member_for(email, store.read_fresh("members"))
+    if current is None:
+        raise NotAllowed(
+            "Your access was removed or deactivated, so this was not saved. Ask your "
+            "coalition admin if you need access; what you typed is still here."
+        )
+    if not current.may(action):
+        raise NotAllowed(
+            f"Your role is now {current.role}, which does not allow you to {action}, so this "
+            "was not saved. Ask your coalition admin if you need to; what you typed is still here."
+        )
+    return current
 
 
 def visible_for(tables: Mapping[str, pd.DataFrame], member: Member) -> dict[str, pd.DataFrame]:

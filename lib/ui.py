@@ -13,7 +13,7 @@ import streamlit as st
 from lib import access, drafts, outbox, schema
 from lib.store import Store, StoreError, open_store
 from lib.store.sql import PROJECT_ROOT
-from lib.text import escape_markdown
+from lib.text import Markdown, md
 
 _LAST_READ = "ui.last_read"
 
@@ -152,6 +152,21 @@ def require(action: str) -> access.Member:
     return current
 
 
+def authorise(action: str) -> access.Member:
+    """The current member, if a fresh read of the members list still lets them ``action``.
+
+    Called at the moment of writing, not when the form was drawn: a member made viewer or
+    deactivated while their form was open must not be able to save it. Raises
+    :class:`lib.access.NotAllowed` (a StoreError, so forms keep what was typed).
+    """
+    current = member()
+    if current is None:
+        raise access.NotAllowed("You are not signed in any more. Sign in again to save.")
+    if current is access.LOCAL:  # sign-in is off: the one local user is the admin
+        return current
+    return access.authorise(store(), current.email, action)
+
+
 def tables() -> dict[str, pd.DataFrame]:
     """Every table as the current member may see it (see lib.access.visible_for); when the store
     cannot be read, the last copy this session read, said to be such, so pages keep working and
@@ -231,7 +246,7 @@ def author_name() -> str:
     return current.name if current and current is not access.LOCAL else ""
 
 
-plain = escape_markdown  # user text shown inside st.markdown
+__all__ = ["Markdown", "md"]  # every text with user values reaches Streamlit through md()
 
 
 def problem_count(frames: dict[str, pd.DataFrame]) -> int:

@@ -115,6 +115,16 @@ class Store(ABC):
         schema.table(table)
         return self.read_all()[table]
 
+    def read_fresh(self, table: str) -> pd.DataFrame:
+        """One table as stored right now, bypassing the cache: for decisions that must not rest
+        on a read a few seconds old, such as whether a writer still may write."""
+        schema.table(table)
+        return self._read_table(table)
+
+    def _read_table(self, table: str) -> pd.DataFrame:
+        """One table, uncached; backends that can read a single table cheaply override this."""
+        return self._read_tables()[table]
+
     def clear_cache(self) -> None:
         with self._cache_lock:
             self._cache = None

@@ -298,19 +298,28 @@ class SheetStore(Store):
             if name not in values_of:
                 frames[name] = schema.normalise(name, pd.DataFrame(), missing_table=True)
                 continue
-            grid = values_of[name]
-            header = [str(cell) for cell in grid[0]] if grid else []
-            self._remember_header(name, header)
-            width = len(header)
-            rows = [list(row[:width]) + [""] * (width - len(row)) for row in grid[1:]]
-            raw = pd.DataFrame(rows, columns=range(width), dtype=object)
-            raw.columns = header  # positional first, so duplicate or blank headers survive
-            frames[name] = schema.normalise(name, raw, row_numbers=range(2, len(rows) + 2))
+            frames[name] = self._frame_of(name, values_of[name])
             key = schema.table(name).key
             if key:
                 with self._state_lock:
                     self._known_keys[name] = set(frames[name][key])
         return frames
+
+    def _read_table(self, table: str) -> pd.DataFrame:
+        tab = self._metadata().tabs.get(table)
+        if tab is None:
+            return schema.normalise(table, pd.DataFrame(), missing_table=True)
+        return self._frame_of(table, self._with_retries(lambda: self._batch_get([tab.quoted]))[0])
+
+    def _frame_of(self, table: str, grid: list[list[str]]) -> pd.DataFrame:
+        """A tab's cells (header first) as the contract's table."""
+        header = [str(cell) for cell in grid[0]] if grid else []
+        self._remember_header(table, header)
+        width = len(header)
+        rows = [list(row[:width]) + [""] * (width - len(row)) for row in grid[1:]]
+        raw = pd.DataFrame(rows, columns=range(width), dtype=object)
+        raw.columns = header  # positional first, so duplicate or blank headers survive
+        return schema.normalise(table, raw, row_numbers=range(2, len(rows) + 2))
 
     # --- writing -------------------------------------------------------------------------------
 

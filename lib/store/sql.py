@@ -171,6 +171,17 @@ class SqlStore(Store):
                 frames[name] = schema.normalise(name, raw.fillna(""))
         return frames
 
+    def _read_table(self, table: str) -> pd.DataFrame:
+        with self._connect() as connection:
+            if table not in set(sa.inspect(connection).get_table_names()):
+                return schema.normalise(
+                    table, pd.DataFrame(columns=self.tables[table].columns.keys()), missing_table=True
+                )
+            result = connection.execute(sa.select(self.tables[table]))
+            rows = [tuple(row) for row in result]
+            raw = pd.DataFrame(rows, columns=list(result.keys()), dtype=object)
+        return schema.normalise(table, raw.fillna(""))
+
     def _append_records(self, table: str, records: list[dict[str, str]]) -> None:
         target = self.tables[table]
         key = schema.table(table).key
