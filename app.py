@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lib import access, ui
+from lib import access, health, ui
 from lib.store import StoreError
 
 st.set_page_config(page_title="Coalition Tracker", page_icon=":material/handshake:", layout="wide")
@@ -37,7 +37,7 @@ with st.sidebar:
             icon=":material/lock_open:",
         )
     else:
-        st.caption(f"Signed in as **{ui.plain(current.name)}** ({current.role})")
+        st.caption(ui.md("Signed in as **{}** ({})", current.name, current.role))
         st.button("Sign out", on_click=st.logout, icon=":material/logout:")
     # When something is wrong, the page itself explains it; the sidebar stays calm.
     try:
@@ -45,10 +45,11 @@ with st.sidebar:
     except StoreError:
         store = None
     try:
-        problems = ui.problem_count(store.read_all()) if store else 0
+        stored = store.read_all() if store else {}
     except StoreError:
-        problems = 0
-    st.caption(f"Data source: **{store.label if store else 'not connected'}**")
+        stored = {}
+    problems = ui.problem_count(stored)
+    st.caption(ui.md("Data source: **{}**", store.label if store else "not connected"))
     if store is not None:
         worker = ui.sync_worker(store)
         waiting = worker.outbox.waiting()
@@ -67,10 +68,22 @@ with st.sidebar:
                     else "The data source is still not answering; they stay safe here."
                 )
                 st.rerun()
+    narrowed = health.access_findings(stored) if current.may("see restricted records") else []
+    if narrowed:
+        # Rows nobody can place are hidden from most members: a record "missing" for them.
+        st.error(
+            ui.md(
+                "**{} confidentiality problem{} in the data.** Rows whose visibility or "
+                "access cannot be read are treated as restricted until fixed; see Settings.",
+                len(narrowed),
+                "s" * (len(narrowed) != 1),
+            ),
+            icon=":material/visibility_off:",
+        )
     if problems and current.may("change settings"):
         st.page_link(
             "pages/settings.py",
-            label=f"{problems} problem{'s' * (problems != 1)} in the data",
+            label=ui.md("{} problem{} in the data", problems, "s" * (problems != 1)),
             icon=":material/warning:",
         )
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from lib import visibility
+from lib import schema, visibility
 from lib.store import Store, StoreError
 
 ROLES = ("viewer", "advocate", "staff", "admin")
@@ -79,23 +79,12 @@ def authorise(store: Store, email: str, action: str) -> Member:
 def visible_for(tables: Mapping[str, pd.DataFrame], member: Member) -> dict[str, pd.DataFrame]:
     """Every table as this member may see it. Pages, charts, exports, digests and calendars all
     start from this; nothing reads the store's tables unfiltered for display."""
-    if member.may("see restricted records"):
-        return dict(tables)
-    shown = visibility.visible_tables(
-        dict(tables),
-        visibility.COALITION,
+    return visibility.visible_tables(
+        tables,
+        visibility.EVERYTHING if member.may("see restricted records") else visibility.COALITION,
         author=member.email if member.may("file reports") else None,
+        admin=member.may("change settings"),
     )
-    if not member.may("change settings"):
-        shown["members"] = shown["members"].iloc[0:0]  # who belongs is for admins
-        shown["audit"] = shown["audit"][
-            shown["audit"]["record_id"].isin(
-                set(shown["interactions"]["id"])
-                | set(shown["commitments"]["id"])
-                | set(shown["candidates"]["id"])
-            )
-        ]
-    return shown
 
 
 @dataclass
@@ -109,8 +98,11 @@ def plan_member_changes(original: pd.DataFrame, edited: pd.DataFrame) -> MemberC
     """What an admin's edit of the members list asks for, or why it cannot be saved.
 
     Members are never deleted (mark them inactive), an email is never changed (add the new
-    address as a member), and at least one active admin must remain.
+    address as a member), and at least one active admin must remain. Only a ticked Active box
+    gives access (the editor ticks it for new rows), and every cell is checked against the
+    contract, its length included, so nothing is refused half-way through the save.
     """
+    spec = schema.table("members")
     changes = MemberChanges([], [], [])
     before = {str(row["email"]).strip().lower(): row for _, row in original.iterrows()}
     final: dict[str, dict[str, object]] = {}
@@ -133,9 +125,19 @@ def plan_member_changes(original: pd.DataFrame, edited: pd.DataFrame) -> MemberC
             "name": _text(row.get("name")),
             "partner_id": _text(row.get("partner_id")),
             "role": role,
-            "active": True if active is None or pd.isna(active) else bool(active),
+            # A blank cell, NaN or text is not a clear yes, and access is given by a clear yes.
+            "active": pd.api.types.is_bool(active) and bool(active),
         }
         final[email] = fields
+        invalid = []
+        for name, value in {"email": email, **fields}.items():
+            try:
+                schema.to_cell(spec.column(name), value)
+            except schema.InvalidValue as error:
+                invalid.append(f"Row {number}, {spec.column(name).label}: {error.message}")
+        if invalid:
+            changes.errors.extend(invalid)
+            continue
         if email not in before:
             changes.added.append({"email": email, **fields})
             continue

@@ -5,7 +5,7 @@ Dates are ISO text in the tables, so comparing them as strings orders them corre
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -26,9 +26,65 @@ def names(frame: pd.DataFrame) -> dict[str, str]:
     return dict(zip(frame["id"].tolist(), frame["name"].tolist(), strict=True))
 
 
-def name_of(ids: pd.Series, lookup: dict[str, str]) -> pd.Series:
+def name_of(ids: pd.Series, lookup: Mapping[str, str]) -> pd.Series:
     """Names for a column of ids, all at once; an id with no name is shown as it is."""
     return ids.map(lookup).fillna(ids)
+
+
+def _looks_alike(texts: list[str]) -> list[bool]:
+    """Which texts a reader could not tell from another one (case and spacing aside)."""
+    keys = [" ".join(text.split()).casefold() for text in texts]
+    counts: dict[str, int] = {}
+    for key in keys:
+        counts[key] = counts.get(key, 0) + 1
+    return [counts[key] > 1 for key in keys]
+
+
+def _short_id(record_id: str) -> str:
+    """Enough of an id to tell two records apart: "cand-e255accb" -> "e255ac"."""
+    return record_id.rsplit("-", 1)[-1][:6] or record_id
+
+
+def distinct_labels(
+    ids: list[str], names: list[str], details: list[str] | None = None
+) -> list[str]:
+    """A label per record that no other record's label looks like, for charts and lists where
+    two records may share a name. A shared name gets the record's detail (a candidate's race) in
+    brackets; if that is shared or missing too, the start of its id, and at worst the whole id."""
+    plain = [str(name).strip() or "Unnamed" for name in names]
+    told = [" ".join(str(detail).split()) for detail in details or [""] * len(plain)]
+    shown = list(plain)
+    for tell_apart in (None, _short_id, str):
+        for index, clash in enumerate(_looks_alike(shown)):
+            if not clash:
+                continue
+            parts = [told[index]] if told[index] else []
+            parts += [f"id {tell_apart(ids[index])}"] if tell_apart else []
+            if parts:
+                shown[index] = f"{plain[index]} ({', '.join(parts)})"
+    return shown
+
+
+def candidate_labels(candidates: pd.DataFrame) -> dict[str, str]:
+    """id -> name for these candidates, with the race (and if need be the id) added to names
+    two of them share, so that neither a chart nor a reader mixes them up."""
+    return dict(
+        zip(
+            candidates["id"].tolist(),
+            distinct_labels(
+                candidates["id"].tolist(), candidates["name"].tolist(), races(candidates).tolist()
+            ),
+            strict=True,
+        )
+    )
+
+
+def labels(frame: pd.DataFrame, detail: str | None = None) -> dict[str, str]:
+    """id -> name for a table's records (issues, partners), told apart where names are shared:
+    by the ``detail`` column if given, else by id."""
+    ids = frame["id"].tolist()
+    details = frame[detail].tolist() if detail else None
+    return dict(zip(ids, distinct_labels(ids, frame["name"].tolist(), details), strict=True))
 
 
 # --- commitments -------------------------------------------------------------------------------
@@ -108,24 +164,40 @@ def filter_commitments(
     return commitments[keep]
 
 
-def status_tally(commitments: pd.DataFrame, candidate_names: dict[str, str]) -> pd.DataFrame:
-    """Candidates (rows, by name) x statuses (columns, in scale order): how many commitments."""
+def status_tally(
+    commitments: pd.DataFrame, candidates: pd.DataFrame | Mapping[str, str]
+) -> pd.DataFrame:
+    """Candidates (rows) x statuses (columns, in scale order): how many commitments.
+
+    Counted per candidate id, so two candidates with one name keep their own counts. Rows are
+    labelled from ``candidates``: with the candidates table, a name two of the counted candidates
+    share gets their race; with an id -> name mapping, the start of their id.
+    """
     statuses = list(schema.COMMITMENT_STATUS.values)
     if commitments.empty:
         return pd.DataFrame(columns=statuses, dtype="int64")
-    tally = pd.crosstab(
-        name_of(commitments["candidate_id"], candidate_names),
-        commitments["status"],
-    )
+    tally = pd.crosstab(commitments["candidate_id"], commitments["status"])
     tally = tally.reindex(columns=statuses, fill_value=0)
-    tally.index.name = "candidate"
-    return tally.loc[tally.sum(axis=1).sort_values(ascending=True).index]
+    ids = [str(candidate_id) for candidate_id in tally.index]
+    if isinstance(candidates, pd.DataFrame):
+        candidates = candidate_labels(candidates[candidates["id"].isin(ids)])
+    # An id with no candidate is shown as it is.
+    tally.index = pd.Index(
+        distinct_labels(ids, [candidates.get(cid, cid) for cid in ids]), name="candidate"
+    )
+    tally = tally.sort_index(kind="stable")
+    return tally.loc[tally.sum(axis=1).sort_values(ascending=True, kind="stable").index]
 
 
 def history(updates: pd.DataFrame, commitment_id: str) -> pd.DataFrame:
-    """A commitment's dated updates, oldest first."""
+    """A commitment's dated updates, oldest first; the last one is its latest, the one its
+    status follows (lib.followup decides status changes with this same order).
+
+    Latest means the latest date, then the one recorded last: an update dated earlier but
+    entered later belongs in the past, not on top.
+    """
     rows = updates[updates["commitment_id"] == commitment_id]
-    return rows.sort_values(["date", "created_at"])
+    return rows.sort_values(["date", "created_at"], kind="stable")
 
 
 # --- positions ---------------------------------------------------------------------------------
@@ -183,15 +255,20 @@ def _source_of(row: object, kinds: dict[str, str]) -> str:
 def positions_matrix(
     candidates: pd.DataFrame, issues: pd.DataFrame, positions: pd.DataFrame
 ) -> pd.DataFrame:
-    """Candidate names (rows) x issue names (columns): the current stance, "" if never observed."""
+    """Candidates (rows) x issues (columns): the current stance, "" if never observed.
+
+    Built by id and labelled with names told apart (see :func:`distinct_labels`), so two
+    candidates or issues with one name stay two rows or columns, each with its own stances.
+    """
     stances = current_stances(positions)
     matrix = (
         stances.pivot(index="candidate_id", columns="issue_id", values="stance")
         .reindex(index=list(candidates["id"]), columns=list(issues["id"]))
         .fillna("")
     )
-    matrix.index = [names(candidates)[cid] for cid in matrix.index]
-    matrix.columns = [names(issues)[iid] for iid in matrix.columns]
+    candidate_names, issue_names = candidate_labels(candidates), labels(issues)
+    matrix.index = [candidate_names[cid] for cid in matrix.index]
+    matrix.columns = [issue_names[iid] for iid in matrix.columns]
     return matrix
 
 
@@ -261,7 +338,7 @@ def follow_ups_due(
     tables: dict[str, pd.DataFrame], today: date, days: int = SOON_DAYS
 ) -> pd.DataFrame:
     """Open commitments and undone actions due within ``days``, soonest first, with owners."""
-    candidate_names = names(tables["candidates"])
+    candidate_names = candidate_labels(tables["candidates"])
     commitments = tables["commitments"]
     soon = commitments[is_open(commitments) & is_due_soon(commitments, "follow_up_by", today, days)]
     actions = tables["actions"]

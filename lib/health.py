@@ -33,7 +33,39 @@ class Finding:
 
 def findings(tables: dict[str, pd.DataFrame], cells_used: int | None = None) -> list[Finding]:
     """Everything worth a person's attention, most serious first."""
-    return reading_findings(tables) + consistency_findings(tables, cells_used)
+    return (
+        access_findings(tables)
+        + reading_findings(tables)
+        + consistency_findings(tables, cells_used)
+    )
+
+
+def access_findings(tables: dict[str, pd.DataFrame]) -> list[Finding]:
+    """Where the app narrowed who may see a row or who may enter because the data could not be
+    read: blank or unreadable visibilities and active flags, missing columns that hold them, and
+    ids shared by several rows. Nothing was widened; these rows are hidden until someone fixes
+    them, which people will notice as missing records."""
+    found: list[Finding] = []
+    for name, frame in tables.items():
+        spec = schema.table(name)
+        guards = {column.name for column in spec.columns if column.guards_access}
+        for problem in schema.problems_of(frame):
+            if problem.column in guards:
+                where = f"row {problem.row}: " if problem.row else ""
+                meaning = "treated as restricted" if problem.column == "visibility" else "no access"
+                found.append(Finding(name, f"{where}{problem.message} ({meaning})."))
+        if spec.governance.rule is schema.Rule.OWN_VISIBILITY:
+            shared = frame.loc[frame["id"].ne("") & frame["id"].duplicated(keep=False), "id"]
+            for record_id in sorted(set(shared)):
+                found.append(
+                    Finding(
+                        name,
+                        f"{record_id} is the id of {int((shared == record_id).sum())} rows; "
+                        "every one of them is treated as restricted as the most confidential "
+                        "until the copies get ids of their own or are removed.",
+                    )
+                )
+    return found
 
 
 def reading_findings(tables: dict[str, pd.DataFrame]) -> list[Finding]:

@@ -42,13 +42,15 @@ def top_priority(candidate_priorities: str, said: list[str]) -> str | None:
 def partners_for(priority: str, partners: pd.DataFrame) -> dict[str, list[str]]:
     """Strength -> active partners that have it, for the strengths this priority calls for."""
     active = partners[partners["active"]]
+    # Keyed by id: two partners with one name are two partners, each with its own strengths.
+    labels = analytics.labels(active, detail="kind")
     strengths = {
-        name: {s.lower() for s in schema.split_list(text)}
-        for name, text in zip(active["name"].tolist(), active["strengths"].tolist(), strict=True)
+        partner_id: {s.lower() for s in schema.split_list(text)}
+        for partner_id, text in zip(active["id"].tolist(), active["strengths"].tolist(), strict=True)
     }
     matches: dict[str, list[str]] = {}
     for strength in STRENGTHS_FOR_PRIORITY.get(priority, ()):
-        names = sorted(name for name, has in strengths.items() if strength in has)
+        names = sorted(labels[pid] for pid, has in strengths.items() if strength in has)
         if names:
             matches[strength] = names
     return matches
@@ -58,6 +60,7 @@ def priority_matches(tables: dict[str, pd.DataFrame]) -> list[str]:
     """ "Alma Reyes names the economy as a top priority; partners with business voices: ..."."""
     interactions = tables["interactions"]
     said = interactions.groupby("candidate_id")["candidate_priorities"].agg(list).to_dict()
+    labels = analytics.candidate_labels(tables["candidates"])
     sentences = []
     for candidate in _campaigning(tables["candidates"]).itertuples():
         priority = top_priority(candidate.priorities, said.get(candidate.id, []))
@@ -69,14 +72,16 @@ def priority_matches(tables: dict[str, pd.DataFrame]) -> list[str]:
         who = "; ".join(
             f"partners with {strength}: {', '.join(names)}" for strength, names in matches.items()
         )
-        sentences.append(f"{candidate.name} names {_the(priority)} as a top priority; {who}.")
+        sentences.append(
+            f"{labels[candidate.id]} names {_the(priority)} as a top priority; {who}."
+        )
     return sentences
 
 
 def unowned_commitments(tables: dict[str, pd.DataFrame]) -> list[str]:
     commitments = tables["commitments"]
     orphans = commitments[analytics.is_open(commitments) & (commitments["owner"].str.strip() == "")]
-    names = analytics.names(tables["candidates"])
+    names = analytics.candidate_labels(tables["candidates"])
     return [
         f"No one owns the follow-up of {names.get(row.candidate_id, 'a candidate')}'s "
         f"commitment: {row.text}"
@@ -90,14 +95,15 @@ def not_met_recently(
     interactions = tables["interactions"]
     last_met = interactions.groupby("candidate_id")["date"].max().to_dict()
     cutoff = (today - timedelta(days=days)).isoformat()
+    labels = analytics.candidate_labels(tables["candidates"])
     sentences = []
     for candidate in _campaigning(tables["candidates"]).itertuples():
         met = last_met.get(candidate.id, "")
         if not met:
-            sentences.append(f"Nobody has reported meeting {candidate.name} yet.")
+            sentences.append(f"Nobody has reported meeting {labels[candidate.id]} yet.")
         elif met < cutoff:
             sentences.append(
-                f"Nobody has met {candidate.name} in {days} days (last report: {met})."
+                f"Nobody has met {labels[candidate.id]} in {days} days (last report: {met})."
             )
     return sentences
 

@@ -19,6 +19,7 @@ import pandas as pd
 
 from lib import schema
 from lib.store import ConflictError, NotFoundError, Store, StoreError
+from lib.text import safe_url
 
 #: The editable fields of each list, in the order the table shows them: Active right after the
 #: name, so archiving is always in view however wide the table.
@@ -209,8 +210,28 @@ def _check(table: str, column: schema.Column, text: str) -> str | None:
         return f"Every {NOUNS[table]} needs a name."
     if column.name == "contact_email" and text.strip() and not _EMAIL.match(text.strip()):
         return f"{text!r} is not an email address."
-    if column.name == "website" and text.strip() and not re.match(r"^https?://\S+$", text.strip()):
-        return f"{text!r} is not a web address; start it with https://."
+    if column.name == "website" and text.strip():
+        return _website_problem(text.strip())
+    return None
+
+
+def _website_problem(text: str) -> str | None:
+    """Why ``text`` cannot be a candidate's website, or None. Pages turn it into a link, so it
+    must be exactly the address :func:`lib.text.safe_url` would link to: anything that could
+    break out of the link (into an image or another link) is refused, not quietly changed."""
+    safe = safe_url(text)
+    if safe is None:
+        return (
+            f"{text!r} is not a web address: start it with https:// followed by the site's "
+            "name (letters, digits, dots and hyphens only), such as https://example.org/about."
+        )
+    # safe_url lowercases the scheme and the site's name; any other difference is a character
+    # that a link cannot hold as typed.
+    if safe.lower() != text.lower():
+        return (
+            f"{text!r} holds characters a web address cannot hold as typed (spaces, brackets, "
+            f"quotes…); if it is the address you mean, write it as {safe}."
+        )
     return None
 
 
@@ -332,6 +353,18 @@ def save(store: Store, table: str, changes: Changes, author: str) -> SaveResult:
     if changes.errors:
         raise ValueError("Changes with errors cannot be saved.")
     result = SaveResult()
+    # Every cell is checked before the first write, so a value the contract refuses (one too long
+    # for a cell) cannot leave the save half done; plan_changes normally caught it already.
+    rows = [
+        (cells.get("name") or f"New row {number}", cells)
+        for number, cells in enumerate(changes.appends, start=1)
+    ]
+    for where, cells in [*rows, *((update.name, update.changes) for update in changes.updates)]:
+        try:
+            schema.to_cells(table, cells)
+        except schema.InvalidValue as error:
+            result.error = str(RowError(where, error.column, error.message))
+            return result
     audit: list[dict[str, str]] = []
     if changes.appends:
         try:
@@ -341,7 +374,7 @@ def save(store: Store, table: str, changes: Changes, author: str) -> SaveResult:
             return result
         for record_id, cells in zip(ids, changes.appends, strict=True):
             result.added.append(cells.get("name", ""))
-            audit.append(_audit(author, "added", table, record_id, cells.get("name", "")))
+            audit.append(audit_row(author, "added", table, record_id, cells.get("name", "")))
     for number, update in enumerate(changes.updates):
         try:
             store.update(
@@ -362,7 +395,7 @@ def save(store: Store, table: str, changes: Changes, author: str) -> SaveResult:
             break
         result.updated.append(update)
         detail = f"{update.name}: " + ", ".join(label(name) for name in update.changes)
-        audit.append(_audit(author, update.action, table, update.id, detail))
+        audit.append(audit_row(author, update.action, table, update.id, detail))
     if audit:
         try:
             store.append("audit", audit)
@@ -371,14 +404,22 @@ def save(store: Store, table: str, changes: Changes, author: str) -> SaveResult:
     return result
 
 
-def _audit(author: str, action: str, table: str, record_id: str, detail: str) -> dict[str, str]:
+#: The longest audit detail kept; it describes a change, it is not a second copy of the record.
+AUDIT_DETAIL_CHARS = 1000
+
+
+def audit_row(author: str, action: str, table: str, record_id: str, detail: str) -> dict[str, str]:
+    """An audit row whose every cell fits a cell: the detail is shortened with "…" if need be
+    (it is built from user text, such as a 49,999-character name)."""
+    if len(detail) > AUDIT_DETAIL_CHARS:
+        detail = detail[: AUDIT_DETAIL_CHARS - 1] + "…"
     return {
         "at": schema.now_stamp(),
         "by": author,
         "action": action,
         "table": table,
         "record_id": record_id,
-        "detail": detail[:1000],
+        "detail": detail,
     }
 
 

@@ -6,6 +6,7 @@ the outcome row is created, so submitting the same draft again never duplicates 
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
@@ -14,6 +15,7 @@ import pandas as pd
 
 from lib import outbox, schema
 from lib.store import Store
+from lib.text import Markdown, md
 
 # The order records are written in: what others point at goes first.
 WRITE_ORDER = (
@@ -38,6 +40,10 @@ TEXT_FIELDS = (
     "follow_up",
 )
 QUOTE_KINDS = ("verbatim", "paraphrased")
+# The candidate choice that means "add a new candidate". Ids are stripped when read and when
+# written (lib.schema), so no candidate id, whatever a person types into the sheet, can be this.
+NEW_CANDIDATE = " add a new candidate "
+DIFFERENT_PERSON = "This is a different person"
 
 
 def new_draft() -> dict[str, Any]:
@@ -86,48 +92,123 @@ def filled_outcomes(draft: Mapping[str, Any], kind: str) -> list[dict[str, Any]]
     ]
 
 
-def validate(draft: Mapping[str, Any], today: date) -> dict[str, str]:
-    """Messages keyed by field (``date``, ``commitments.<id>.text``...); empty when all is well."""
-    errors: dict[str, str] = {}
+def name_key(name: str) -> str:
+    """A name as compared for namesakes: case, accents and spaces do not count."""
+    decomposed = unicodedata.normalize("NFKD", str(name).casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c) and not c.isspace())
+
+
+def namesakes(name: str, candidates: pd.DataFrame, new_id: str = "") -> pd.DataFrame:
+    """The candidates already in the tracker under ``name``, archived ones included; never the
+    new candidate ``new_id`` itself (a save that failed halfway may have stored it)."""
+    wanted = name_key(name)
+    if not wanted:
+        return candidates.iloc[0:0]
+    return candidates[(candidates["name"].map(name_key) == wanted) & (candidates["id"] != new_id)]
+
+
+def describe_candidate(name: str, office: str = "", district: str = "") -> str:
+    """A candidate as the form names them: name, office and district."""
+    return " · ".join(part for part in (name, f"{office} {district}".strip()) if part)
+
+
+def describe_namesakes(found: pd.DataFrame) -> Markdown:
+    """The namesakes of a new candidate, each with office and district, for a warning."""
+    return md(
+        "{}",
+        "; ".join(
+            describe_candidate(row["name"], row.get("office", ""), row.get("district", ""))
+            + ("" if row.get("active", True) else " (archived)")
+            for row in found.to_dict("records")
+        ),
+    )
+
+
+def validate(
+    draft: Mapping[str, Any], today: date, candidates: pd.DataFrame | None = None
+) -> dict[str, Markdown]:
+    """Messages keyed by field (``date``, ``commitments.<id>.text``...); empty when all is well.
+
+    ``candidates`` (those the advocate can see) are checked for a new candidate's namesakes.
+    What passes is always written whole: every limit applies to the cell as it will be stored.
+    """
+    errors: dict[str, Markdown] = {}
     meeting_day = draft.get("date")
     if meeting_day is None:
-        errors["date"] = "Give the date of the meeting."
+        errors["date"] = md("Give the date of the meeting.")
     elif meeting_day > today:
-        errors["date"] = "The meeting date is in the future; reports are filed after meetings."
-    if draft.get("candidate_id") == "new":
-        if not _filled(draft["new_candidate"].get("name")):
-            errors["new_candidate.name"] = "Give the new candidate's name."
+        errors["date"] = md("The meeting date is in the future; reports are filed after meetings.")
+    if draft.get("candidate_id") == NEW_CANDIDATE:
+        new = draft["new_candidate"]
+        if not _filled(new.get("name")):
+            errors["new_candidate.name"] = md("Give the new candidate's name.")
+        elif candidates is not None and not new.get("different_person"):
+            found = namesakes(new["name"], candidates, new["id"])
+            if len(found):
+                errors["new_candidate.name"] = md(
+                    "Already in the tracker: {}. Choose them in the Candidate list if that is who "
+                    "you met, or tick “{}”.",
+                    describe_namesakes(found),
+                    DIFFERENT_PERSON,
+                )
     elif not _filled(draft.get("candidate_id")):
-        errors["candidate_id"] = "Choose the candidate you met, or add a new one."
+        errors["candidate_id"] = md("Choose the candidate you met, or add a new one.")
 
     for row in filled_outcomes(draft, "commitments"):
         where = f"commitments.{row['id']}"
         if not _filled(row.get("text")):
-            errors[f"{where}.text"] = "Say what the candidate committed to."
+            errors[f"{where}.text"] = md("Say what the candidate committed to.")
         if not _filled(row.get("issue_id")):
-            errors[f"{where}.issue_id"] = "Choose the issue this commitment is about."
+            errors[f"{where}.issue_id"] = md("Choose the issue this commitment is about.")
         follow_up = row.get("follow_up_by")
         if follow_up is not None and meeting_day is not None and follow_up < meeting_day:
-            errors[f"{where}.follow_up_by"] = "The follow-up date is before the meeting."
+            errors[f"{where}.follow_up_by"] = md("The follow-up date is before the meeting.")
     for row in filled_outcomes(draft, "positions"):
         if not _filled(row.get("issue_id")):
-            errors[f"positions.{row['id']}.issue_id"] = "Choose the issue this position is on."
+            errors[f"positions.{row['id']}.issue_id"] = md("Choose the issue this position is on.")
         if not _filled(row.get("stance")):
-            errors[f"positions.{row['id']}.stance"] = "Choose the stance you observed."
+            errors[f"positions.{row['id']}.stance"] = md("Choose the stance you observed.")
     for row in filled_outcomes(draft, "actions"):
         if not _filled(row.get("title")):
-            errors[f"actions.{row['id']}.title"] = "Say what needs doing."
+            errors[f"actions.{row['id']}.title"] = md("Say what needs doing.")
         due = row.get("due")
         if due is not None and meeting_day is not None and due < meeting_day:
-            errors[f"actions.{row['id']}.due"] = "The due date is before the meeting."
+            errors[f"actions.{row['id']}.due"] = md("The due date is before the meeting.")
 
     for field, text in _texts(draft):
         if len(text) > schema.MAX_CELL_CHARS:
-            errors[field] = (
-                f"This is {len(text):,} characters; the most a field can hold is "
-                f"{schema.MAX_CELL_CHARS:,}. Shorten it or split it."
+            errors[field] = _too_long(len(text))
+    # The app adds a marker to the quotes: the limit is on the cell, with room left for it.
+    quotes = str(draft.get("quotes") or "")
+    kind = draft.get("quote_kind")
+    stored = with_quote_kind(quotes, kind)
+    over = len(stored) - schema.MAX_CELL_CHARS
+    if over > 0 and len(stored) > len(quotes.strip()):
+        errors["quotes"] = md(
+            "This is {} characters; cut at least {} so it fits in a cell with its “{}” marker.",
+            f"{len(quotes):,}",
+            f"{over:,}",
+            kind,
+        )
+    # Several choices are stored in one cell, joined with separators the app adds.
+    for field in ("partner_ids", "candidate_priorities"):
+        joined = schema.join_list(str(item) for item in draft.get(field) or [])
+        if len(joined) > schema.MAX_CELL_CHARS:
+            errors[field] = md(
+                "Together these are {} characters; the most a field can hold is {}. "
+                "Remove or shorten some.",
+                f"{len(joined):,}",
+                f"{schema.MAX_CELL_CHARS:,}",
             )
     return errors
+
+
+def _too_long(length: int) -> Markdown:
+    return md(
+        "This is {} characters; the most a field can hold is {}. Shorten it or split it.",
+        f"{length:,}",
+        f"{schema.MAX_CELL_CHARS:,}",
+    )
 
 
 def _texts(draft: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -158,7 +239,7 @@ def records(draft: Mapping[str, Any], author: str, stamp: str) -> dict[str, list
     """Every row the report writes, by table. Pure: the same draft gives the same rows."""
     candidate_id = draft["candidate_id"]
     written: dict[str, list[dict[str, Any]]] = {name: [] for name in WRITE_ORDER}
-    if candidate_id == "new":
+    if candidate_id == NEW_CANDIDATE:
         new = draft["new_candidate"]
         candidate_id = new["id"]
         written["candidates"].append(

@@ -180,16 +180,46 @@ class Column:
     kind: Kind = Kind.TEXT
     choices: Choices | None = None
     default: Any = ""  # what a blank cell means
+    #: what a cell that cannot be read means (None: the same as a blank one)
+    unreadable: Any = None
+    #: a blank cell here narrows access (a visibility, an active flag): worth telling an admin
+    guards_access: bool = False
 
     @property
     def label(self) -> str:
         return self.name.replace("_", " ").capitalize()
 
 
+class Rule(StrEnum):
+    """How a table's rows are governed: who may see each row."""
+
+    OWN_VISIBILITY = "own visibility"  # the row's own visibility column
+    LINKED = "linked"  # as visible as every record it points at (through ``links``)
+    SUBJECT = "subject"  # hidden when records point at it (``links``) and none may be seen
+    EVERYONE = "everyone"  # shared lists and settings: every member sees every row
+    ADMINS = "admins"  # only admins see any row
+    ABOUT_RECORD = "about record"  # rows about another record (record_id) follow that record
+
+
+@dataclass(frozen=True)
+class Governance:
+    """Who may see a table's rows, declared once per table; lib.visibility derives every filter
+    from these declarations, so a new table cannot be forgotten."""
+
+    rule: Rule
+    #: (column, table) pairs: the records a row points at (LINKED) or that point at it (SUBJECT)
+    links: tuple[tuple[str, str], ...] = ()
+
+
+OWN_VISIBILITY = Governance(Rule.OWN_VISIBILITY)
+EVERYONE = Governance(Rule.EVERYONE)
+
+
 @dataclass(frozen=True)
 class Table:
     name: str
     columns: tuple[Column, ...]
+    governance: Governance
     key: str | None = "id"
     id_prefix: str = ""
 
@@ -221,6 +251,10 @@ def _choice(name: str, choices: Choices, default: str = "") -> Column:
     return Column(name, Kind.CHOICE, choices, default)
 
 
+# A visibility nobody can read (blank, misspelt, a missing column) is the narrowest one.
+_VISIBILITY = Column("visibility", Kind.CHOICE, VISIBILITY, "restricted", guards_access=True)
+# Archived lists stay readable; an "active" cell that cannot be read archives the row.
+_ACTIVE = Column("active", Kind.BOOL, default=True, unreadable=False)
 _STAMPS = {
     "created_at": Column("created_at", Kind.TIMESTAMP),
     "updated_at": Column("updated_at", Kind.TIMESTAMP),
@@ -241,8 +275,16 @@ TABLES: dict[str, Table] = {
                 incumbent=Column("incumbent", Kind.BOOL, default=False),
                 priorities=Column("priorities", Kind.LIST),
                 status=_choice("status", CANDIDATE_STATUS),
-                active=Column("active", Kind.BOOL, default=True),
+                active=_ACTIVE,
                 **_STAMPS,
+            ),
+            governance=Governance(
+                Rule.SUBJECT,
+                (
+                    ("candidate_id", "interactions"),
+                    ("candidate_id", "positions"),
+                    ("candidate_id", "commitments"),
+                ),
             ),
             id_prefix="cand",
         ),
@@ -251,9 +293,10 @@ TABLES: dict[str, Table] = {
             _columns(
                 "id, name, ask, description, active, created_at, updated_at",
                 id=_key("id"),
-                active=Column("active", Kind.BOOL, default=True),
+                active=_ACTIVE,
                 **_STAMPS,
             ),
+            governance=EVERYONE,
             id_prefix="iss",
         ),
         Table(
@@ -263,9 +306,10 @@ TABLES: dict[str, Table] = {
                 "created_at, updated_at, active",
                 id=_key("id"),
                 strengths=Column("strengths", Kind.LIST),
-                active=Column("active", Kind.BOOL, default=True),
+                active=_ACTIVE,
                 **_STAMPS,
             ),
+            governance=EVERYONE,
             id_prefix="ptn",
         ),
         Table(
@@ -282,10 +326,11 @@ TABLES: dict[str, Table] = {
                 setting=_choice("setting", SETTING),
                 partner_ids=Column("partner_ids", Kind.LIST),
                 candidate_priorities=Column("candidate_priorities", Kind.LIST),
-                visibility=_choice("visibility", VISIBILITY, "coalition"),
+                visibility=_VISIBILITY,
                 source=_choice("source", SOURCE),
                 **_STAMPS,
             ),
+            governance=OWN_VISIBILITY,
             id_prefix="int",
         ),
         Table(
@@ -299,9 +344,10 @@ TABLES: dict[str, Table] = {
                 stance=_choice("stance", STANCE, "unknown"),
                 as_of=Column("as_of", Kind.DATE),
                 interaction_id=_key("interaction_id"),
-                visibility=_choice("visibility", VISIBILITY, "coalition"),
+                visibility=_VISIBILITY,
                 **_STAMPS,
             ),
+            governance=OWN_VISIBILITY,
             id_prefix="pos",
         ),
         Table(
@@ -316,9 +362,10 @@ TABLES: dict[str, Table] = {
                 made_on=Column("made_on", Kind.DATE),
                 status=_choice("status", COMMITMENT_STATUS, "not_yet_rated"),
                 follow_up_by=Column("follow_up_by", Kind.DATE),
-                visibility=_choice("visibility", VISIBILITY, "coalition"),
+                visibility=_VISIBILITY,
                 **_STAMPS,
             ),
+            governance=OWN_VISIBILITY,
             id_prefix="cmt",
         ),
         Table(
@@ -331,6 +378,7 @@ TABLES: dict[str, Table] = {
                 status=_choice("status", COMMITMENT_STATUS),
                 **_STAMPS,
             ),
+            governance=Governance(Rule.LINKED, (("commitment_id", "commitments"),)),
             id_prefix="upd",
         ),
         Table(
@@ -347,6 +395,14 @@ TABLES: dict[str, Table] = {
                 commitment_id=_key("commitment_id"),
                 **_STAMPS,
             ),
+            governance=Governance(
+                Rule.LINKED,
+                (
+                    ("commitment_id", "commitments"),
+                    ("interaction_id", "interactions"),
+                    ("candidate_id", "candidates"),
+                ),
+            ),
             id_prefix="act",
         ),
         Table(
@@ -356,13 +412,16 @@ TABLES: dict[str, Table] = {
                 email=_key("email"),
                 partner_id=_key("partner_id"),
                 role=_choice("role", ROLE, "viewer"),
-                active=Column("active", Kind.BOOL, default=True),
+                # Access is given by a clear yes only: blank, "revoked", "disabled" mean no.
+                active=Column("active", Kind.BOOL, default=False, guards_access=True),
             ),
+            governance=Governance(Rule.ADMINS),
             key="email",
         ),
         Table(
             "settings",
             _columns("key, value, updated_at, updated_by", key=_key("key"), **_STAMPS),
+            governance=EVERYONE,
             key="key",
         ),
         Table(
@@ -373,6 +432,7 @@ TABLES: dict[str, Table] = {
                 by=_key("by"),
                 record_id=_key("record_id"),
             ),
+            governance=Governance(Rule.ABOUT_RECORD, (("record_id", ""),)),
             key=None,
         ),
     )
@@ -566,6 +626,10 @@ def normalise(
     ids = frame[spec.key] if spec.key else pd.Series("", index=frame.index)
 
     for column in spec.columns:
+        if column.guards_access:
+            blanks = frame[column.name].str.strip() == ""
+            if blanks.any():
+                problems.append(_access_narrowed(table_name, column, numbers[blanks].tolist()))
         frame[column.name], bad = _parse_column(column, frame[column.name])
         for index in bad.index[bad]:
             typed = str(raw.iat[index, source_of[column.name]])
@@ -605,6 +669,24 @@ def normalise(
     return frame
 
 
+def _access_narrowed(table_name: str, column: Column, rows: list[int]) -> Problem:
+    """A blank access column, said plainly: what the app does with it and how to fix it."""
+    where = ", ".join(map(str, rows[:10])) + (f" and {len(rows) - 10:,} more" * (len(rows) > 10))
+    return Problem(
+        table_name,
+        f"{column.label} is blank in {len(rows):,} row{'s' * (len(rows) != 1)} (row {where}): "
+        f"{_blank_means(column)} until someone fills it in.",
+        column=column.name,
+        value="",
+    )
+
+
+def _blank_means(column: Column) -> str:
+    if column.name == "visibility":
+        return "they are treated as restricted (only staff and their authors see them)"
+    return "they are treated as inactive (no access)"
+
+
 def _expected(column: Column) -> str:
     if column.kind is Kind.DATE:
         return "a date (use YYYY-MM-DD)"
@@ -614,6 +696,10 @@ def _expected(column: Column) -> str:
         return "a timestamp (ISO 8601)"
     assert column.choices is not None
     return "one of: " + ", ".join(column.choices.labels.values())
+
+
+def _if_unreadable(column: Column) -> Any:
+    return column.default if column.unreadable is None else column.unreadable
 
 
 def _parse_column(column: Column, cells: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -627,6 +713,7 @@ def _parse_column(column: Column, cells: pd.Series) -> tuple[pd.Series, pd.Serie
         # A column holds few distinct spellings: fold each once, not once per row.
         values = stripped.map({text: lookup.get(fold(text)) for text in stripped.unique()})
         bad = values.isna() & ~blank
+        values = values.where(~bad, _if_unreadable(column))
         return values.fillna(column.default).astype(str), bad
     if column.kind is Kind.DATE:
         values = stripped.map({text: parse_date(text) for text in stripped.unique()})
@@ -635,6 +722,7 @@ def _parse_column(column: Column, cells: pd.Series) -> tuple[pd.Series, pd.Serie
     if column.kind is Kind.BOOL:
         values = stripped.map(parse_bool)
         bad = values.isna() & ~blank
+        values = values.where(~bad, _if_unreadable(column))
         return values.where(values.notna(), column.default).astype(bool), bad
     if column.kind is Kind.LIST:
         needs_joining = stripped.str.contains(r";|\n", regex=True)

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import html
 import re
+import string
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit, quote
+from urllib.parse import quote, urlsplit, urlunsplit
 
 # Every character Markdown, GitHub's extensions, KaTeX ($) or Streamlit's directives (:red[...])
 # give a meaning; "=" and "-" also turn the line above them into a heading.
@@ -33,19 +34,23 @@ def escape_markdown(text: object) -> str:
     return _LINE_BREAKS.sub("  \n", escaped)
 
 
+class _EscapingFormatter(string.Formatter):
+    def format_field(self, value: Any, format_spec: str) -> str:
+        shown = format(value, format_spec)
+        return shown if isinstance(value, Markdown) else escape_markdown(shown)
+
+
+_FORMATTER = _EscapingFormatter()
+
+
 def md(template: str, /, *args: Any, **values: Any) -> Markdown:
     """The app's Markdown ``template`` with every value escaped, like ``str.format``.
 
-    ``md("**{name}** on {issue}", name=..., issue=...)``; a value that is itself a
-    :class:`Markdown` (built by ``md``) goes in as it is.
+    ``md("**{name}** on {issue}", name=..., issue=...)``; format specs apply as usual
+    (``{:,}``, ``{:%H:%M}``); a value that is itself a :class:`Markdown` (built by ``md``) goes
+    in as it is.
     """
-
-    def safe(value: Any) -> str:
-        return value if isinstance(value, Markdown) else escape_markdown(value)
-
-    return Markdown(
-        template.format(*map(safe, args), **{name: safe(v) for name, v in values.items()})
-    )
+    return Markdown(_FORMATTER.format(template, *args, **values))
 
 
 def join(separator: str, parts: list[Markdown]) -> Markdown:

@@ -83,7 +83,9 @@ def store_or_stop() -> Store:
     try:
         return store()
     except StoreError as error:
-        st.error(f"**The coalition's data cannot be opened.** {error}", icon=":material/error:")
+        st.error(
+            md("**The coalition's data cannot be opened.** {}", error), icon=":material/error:"
+        )
         st.stop()
 
 
@@ -116,9 +118,12 @@ def show_sign_in() -> None:
     ]
     if missing:
         st.error(
-            f"Sign-in is set up but auth.{missing[0]} is missing in .streamlit/secrets.toml"
-            f"{' (and ' + ', '.join(missing[1:]) + ')' if missing[1:] else ''}. See "
-            "*Sign-in and roles* in the README.",
+            md(
+                "Sign-in is set up but auth.{} is missing in .streamlit/secrets.toml{}. See "
+                "*Sign-in and roles* in the README.",
+                missing[0],
+                f" (and {', '.join(missing[1:])})" if missing[1:] else "",
+            ),
             icon=":material/error:",
         )
         return
@@ -130,9 +135,11 @@ def show_sign_in() -> None:
         st.button("Sign in", type="primary", on_click=st.login, icon=":material/login:")
         return
     st.info(
-        f"You are signed in as {plain(str(st.user.get('email', '')))}, but that address is "
-        "not on your coalition's members list yet. Please ask your coalition admin for "
-        "access; they can add you in Settings.",
+        md(
+            "You are signed in as {}, but that address is not on your coalition's members "
+            "list yet. Please ask your coalition admin for access; they can add you in Settings.",
+            st.user.get("email", ""),
+        ),
         icon=":material/lock:",
     )
     st.button("Sign out", on_click=st.logout, icon=":material/logout:")
@@ -144,8 +151,11 @@ def require(action: str) -> access.Member:
     if current is None or not current.may(action):
         role = current.role if current else "visitor"
         st.info(
-            f"Your role ({role}) does not allow you to {action}. Ask your coalition admin "
-            "if you need to.",
+            md(
+                "Your role ({}) does not allow you to {}. Ask your coalition admin if you need to.",
+                role,
+                action,
+            ),
             icon=":material/lock:",
         )
         st.stop()
@@ -182,13 +192,19 @@ def _all_tables(*, quiet: bool = False) -> dict[str, pd.DataFrame]:
     except StoreError as error:
         last = st.session_state.get(_LAST_READ)
         if last is None or last[0] is not store:
-            st.error(f"**The coalition's data cannot be read.** {error}", icon=":material/error:")
+            st.error(
+                md("**The coalition's data cannot be read.** {}", error), icon=":material/error:"
+            )
             st.stop()
         if quiet:  # the page says it, once
             return last[2]
         st.warning(
-            f"**The data source cannot be read right now**, so this page shows the data as it "
-            f"was at {last[1]:%H:%M}. {error}",
+            md(
+                "**The data source cannot be read right now**, so this page shows the data as "
+                "it was at {:%H:%M}. {}",
+                last[1],
+                error,
+            ),
             icon=":material/cloud_off:",
         )
         return last[2]

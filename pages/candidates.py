@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from lib import analytics, charts, coalition, followup, schema, ui
+from lib import analytics, charts, coalition, followup, schema, text, ui
 
 ui.page_frame()
 
@@ -14,7 +14,7 @@ chosen = st.query_params.get("candidate")
 
 
 def show_profile(candidate: pd.Series) -> None:
-    st.title(candidate["name"])
+    st.title(ui.md("{}", candidate["name"]))
     facts = [
         candidate["office"],
         candidate["district"],
@@ -23,13 +23,14 @@ def show_profile(candidate: pd.Series) -> None:
         schema.CANDIDATE_STATUS.label(candidate["status"]) if candidate["status"] else "",
         "incumbent" if candidate["incumbent"] else "",
     ]
-    st.caption(" · ".join(ui.plain(fact) for fact in facts if fact))
-    if candidate["website"].startswith(("https://", "http://")):
-        st.markdown(f"[Campaign website]({candidate['website']})")
+    st.caption(ui.md("{}", " · ".join(fact for fact in facts if fact)))
+    website = text.safe_url(candidate["website"])
+    if website:  # a link button takes the address as data, never as Markdown
+        st.link_button("Campaign website", website, icon=":material/open_in_new:")
     if candidate["priorities"]:
-        st.markdown("**Their priorities:** " + ui.plain(candidate["priorities"]))
+        st.markdown(ui.md("**Their priorities:** {}", candidate["priorities"]))
     if candidate["notes"]:
-        st.markdown(ui.plain(candidate["notes"]))
+        st.markdown(ui.md("{}", candidate["notes"]))
     st.page_link(
         "pages/report.py",
         label="File a report about this candidate",
@@ -63,8 +64,12 @@ def show_profile(candidate: pd.Series) -> None:
         st.caption("No change of stance recorded.")
     for shift in shifts:
         st.markdown(
-            f"- On **{ui.plain(issue_names.get(shift.issue_id, shift.issue_id))}**, "
-            f"{ui.plain(candidate['name'])} {ui.plain(shift.sentence())}."
+            ui.md(
+                "- On **{}**, {} {}.",
+                issue_names.get(shift.issue_id, shift.issue_id),
+                candidate["name"],
+                shift.sentence(),
+            )
         )
 
     st.subheader("Commitments")
@@ -87,7 +92,7 @@ def show_profile(candidate: pd.Series) -> None:
     if not needs:
         st.caption("Nothing noted yet.")
     for day, need in needs:
-        st.markdown(f"- **{day}**: {ui.plain(need)}")
+        st.markdown(ui.md("- **{}**: {}", day, need))
 
     st.subheader("Record history")
     history = analytics.record_history(
@@ -103,11 +108,14 @@ def show_profile(candidate: pd.Series) -> None:
     if timeline.empty:
         st.caption("Nobody has reported meeting this candidate yet.")
     for report in timeline.itertuples():
-        title = (
-            f"{report.date} · {schema.INTERACTION_KIND.label(report.kind or 'other')}"
-            f" · {schema.VISIBILITY.label(report.visibility)}"
-        )
-        with st.expander(title):
+        with st.expander(
+            ui.md(
+                "{} · {} · {}",
+                report.date,
+                schema.INTERACTION_KIND.label(report.kind or "other"),
+                schema.VISIBILITY.label(report.visibility),
+            )
+        ):
             for field, label in (
                 ("takeaways", "Takeaways"),
                 ("talking_points", "Talking points"),
@@ -119,7 +127,7 @@ def show_profile(candidate: pd.Series) -> None:
             ):
                 value = getattr(report, field)
                 if value:
-                    st.markdown(f"**{label}:** {ui.plain(value)}")
+                    st.markdown(ui.md("**{}:** {}", label, value))
 
 
 if chosen:

@@ -5,17 +5,18 @@ from datetime import date
 
 import streamlit as st
 
-from lib import coalition, outbox, report, schema, ui
+from lib import access, coalition, outbox, report, schema, ui
 from lib.store import StoreError
+from lib.text import join
 
 ui.page_frame()
 
 state = st.session_state
 PREFIX = "report."
 OUTCOME_NAMES = {
-    "commitments": "commitment",
-    "positions": "position",
-    "actions": "follow-up action",
+    "commitments": ui.md("commitment"),
+    "positions": ui.md("position"),
+    "actions": ui.md("follow-up action"),
 }
 
 
@@ -34,7 +35,7 @@ def key(*parts: str) -> str:
 def show_error(field: str) -> None:
     message = state.get(key("errors"), {}).get(field)
     if message:
-        st.error(message, icon=":material/error:")
+        st.error(ui.md("{}", message), icon=":material/error:")
 
 
 # The form's widgets outside the outcome rows, and what some of them start with.
@@ -53,6 +54,7 @@ FORM_FIELDS = (
     "new.office",
     "new.district",
     "new.stage",
+    "new.different_person",
 )
 
 
@@ -114,6 +116,7 @@ def collect() -> dict:
             **draft["new_candidate"],
             **{field: state.get(key("new", field), "") for field in ("name", "office", "district")},
             "stage": state.get(key("new", "stage")),
+            "different_person": bool(state.get(key("new", "different_person"))),
         },
     )
     for kind in report.OUTCOMES:
@@ -127,10 +130,22 @@ def collect() -> dict:
 def save() -> None:
     """Validate, then write the report; the typed draft stays on screen whatever happens."""
     draft = collect()
-    errors = report.validate(draft, date.today())
+    errors = report.validate(draft, date.today(), ui.tables()["candidates"])
     state[key("errors")] = errors
     state.pop(key("failure"), None)
+    state.pop(key("refused"), None)
     if errors:
+        return
+    try:
+        # Asked now, not when the form was drawn: access may have been withdrawn meanwhile.
+        ui.authorise("file reports")
+    except access.NotAllowed as error:
+        state[key("failure")] = str(error)
+        state[key("refused")] = True
+        return
+    except StoreError as error:
+        # Unchecked is not allowed: the draft stays here, and Try again checks once more.
+        state[key("failure")] = f"Whether you may still file reports could not be checked: {error}"
         return
     records = report.records(draft, ui.author(), schema.now_stamp())
     store = ui.store()
@@ -174,7 +189,10 @@ def remove_outcome(kind: str, row_id: str) -> None:
 
 
 st.title("Report a candidate interaction")
-ui.require("file reports")
+if key("refused") not in state:
+    ui.require("file reports")
+# else a save was just refused: the form stays, with why, so what was typed can be copied out;
+# every save asks again whether this person may file reports.
 tables = ui.tables()
 if key("draft") not in state:  # a new visit: offer what this person did not send last time
     state[key("draft")] = report.new_draft()
@@ -206,7 +224,7 @@ elif saved:
     )
 if saved:
     for line in saved["summary"]:
-        st.markdown(f"- {ui.plain(line)}")
+        st.markdown(ui.md("- {}", line))
     st.page_link(
         "pages/candidates.py",
         label="Open the candidate's page",
@@ -222,7 +240,7 @@ issues = tables["issues"][tables["issues"]["active"]].sort_values("name")
 partners = tables["partners"][tables["partners"]["active"]].sort_values("name")
 candidate_names = dict(zip(candidates["id"], candidates["name"], strict=True))
 candidate_labels = {
-    row.id: " · ".join(part for part in (row.name, f"{row.office} {row.district}".strip()) if part)
+    row.id: report.describe_candidate(row.name, row.office, row.district)
     for row in candidates.itertuples()
 }
 issue_names = dict(zip(issues["id"], issues["name"], strict=True))
@@ -237,8 +255,11 @@ if offer is not None:
     about = candidate_names.get(chosen) or offer.values.get(key("new.name")) or ""
     with st.container(border=True):
         st.markdown(
-            f"**You have a report you did not send**{' about ' + ui.plain(about) if about else ''}"
-            f", last changed {offer.saved_at:%A %d %B at %H:%M}."
+            ui.md(
+                "**You have a report you did not send**{}, last changed {}.",
+                ui.md(" about {}", about) if about else ui.md(""),
+                f"{offer.saved_at:%A %d %B at %H:%M}",
+            )
         )
         restore, discard = st.columns(2)
         restore.button(

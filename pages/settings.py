@@ -6,10 +6,12 @@ from datetime import date
 
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from lib import access, analytics, coalition, health, lists, schema, transfer, ui
 from lib.store import DEFAULT_DATABASE_URL, ConflictError, Store, StoreError, open_store
 from lib.store.sheets import SheetStore
+from lib.text import join
 
 ui.page_frame()
 
@@ -19,8 +21,32 @@ LONG = schema.MAX_CELL_CHARS
 PLURAL = {"issues": "issues", "partners": "partner organisations", "candidates": "candidates"}
 
 
+def plural(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'s' * (number != 1)}"
+
+
 def records(number: int) -> str:
-    return f"{number:,} record{'s' * (number != 1)}"
+    return plural(number, "record")
+
+
+def still_allowed(where: DeltaGenerator | None = None) -> bool:
+    """Whether the current member may still change settings, asked of the members list as stored
+    now: they may have been demoted or deactivated since the page was drawn. Says why not."""
+    try:
+        ui.authorise("change settings")
+    except access.NotAllowed as error:
+        (where or st).error(ui.md("{}", error), icon=":material/lock:")
+        return False
+    except StoreError as error:
+        (where or st).error(
+            ui.md(
+                "**Not saved.** Whether you may still change settings could not be checked: {}",
+                error,
+            ),
+            icon=":material/error:",
+        )
+        return False
+    return True
 
 
 def show_flash(name: str) -> None:
@@ -38,9 +64,9 @@ def data_source_and_health(store: Store, tables: dict[str, pd.DataFrame]) -> Non
     source_column, health_column = st.columns([2, 3], gap="large")
     with source_column:
         st.subheader("Data source")
-        st.markdown(f"**{ui.plain(store.label)}**")
+        st.markdown(ui.md("**{}**", store.label))
         counts = transfer.record_counts(tables)
-        st.caption(f"{sum(counts.values()):,} records in {len(counts)} tables.")
+        st.caption(ui.md("{} in {} tables.", records(sum(counts.values())), len(counts)))
         with st.expander("Records in each table"):
             st.dataframe(
                 pd.DataFrame({"Table": list(counts), "Records": list(counts.values())}),
@@ -59,16 +85,19 @@ def data_source_and_health(store: Store, tables: dict[str, pd.DataFrame]) -> Non
             cells = None
         for finding in health.consistency_findings(tables, cells):
             where = f"{finding.table}: " if finding.table else ""
-            st.warning(ui.plain(where + finding.message), icon=":material/link_off:")
+            st.warning(ui.md("{}{}", where, finding.message), icon=":material/link_off:")
 
 
 def show_problems(store: Store, tables: dict[str, pd.DataFrame], problems: list) -> None:
     missing_tabs, missing_columns = transfer.missing_structure(tables)
     fixable = bool(missing_tabs or missing_columns)
     st.warning(
-        f"{len(problems)} thing{'s' * (len(problems) != 1)} in the data source could not be "
-        "read as expected. Nothing has been changed; fix "
-        + ("them in the source, or use the button below." if fixable else "them in the source.")
+        ui.md(
+            "{} in the data source could not be read as expected. Nothing has been changed; fix "
+            "them in the source{}.",
+            plural(len(problems), "thing"),
+            ", or use the button below" if fixable else "",
+        )
     )
     st.dataframe(
         pd.DataFrame(
@@ -85,11 +114,15 @@ def show_problems(store: Store, tables: dict[str, pd.DataFrame], problems: list)
         ),
         hide_index=True,
     )
-    if fixable and st.button("Create the missing tabs and columns", type="primary"):
+    if (
+        fixable
+        and st.button("Create the missing tabs and columns", type="primary")
+        and still_allowed()
+    ):
         try:
             store.ensure_schema()
         except StoreError as error:
-            st.error(str(error))
+            st.error(ui.md("{}", error))
         else:
             st.rerun()
     without_ids = sorted(
@@ -106,13 +139,14 @@ def show_problems(store: Store, tables: dict[str, pd.DataFrame], problems: list)
             "Give the rows typed in by hand an id",
             help="Rows need an id so the app can find them again; nothing else is changed.",
         )
+        and still_allowed()
     ):
         try:
             given = sum(store.give_ids(table) for table in without_ids)
         except StoreError as error:
-            st.error(str(error))
+            st.error(ui.md("{}", error))
         else:
-            st.toast(f"Gave {given} row{'s' * (given != 1)} an id.")
+            st.toast(ui.md("Gave {} an id.", plural(given, "row")))
             st.rerun()
 
 
@@ -220,11 +254,13 @@ def coalition_section(store: Store, tables: dict[str, pd.DataFrame]) -> None:
     if not changed:
         st.info("Nothing to save: the settings are as stored.")
         return
+    if not still_allowed():
+        return
     try:
         for name, text in changed.items():
             coalition.save_setting(store, name, text, ui.author(), frame)
     except schema.InvalidValue as error:
-        st.error(f"**Not saved.** {error.message}")
+        st.error(ui.md("**Not saved.** {}", error.message))
         return
     except ConflictError as error:
         store.clear_cache()
@@ -237,12 +273,16 @@ def coalition_section(store: Store, tables: dict[str, pd.DataFrame]) -> None:
         )
         state["settings.coalition.flash"] = (
             "error",
-            f"{error} Their version: {ui.plain(their_text)}. Your values are still in the form; "
-            "save again to replace theirs.",
+            ui.md(
+                "{} Their version: {}. Your values are still in the form; save again to replace "
+                "theirs.",
+                error,
+                their_text,
+            ),
         )
         st.rerun()
     except StoreError as error:
-        st.error(f"**Not saved.** {error} Your values are still in the form; try again.")
+        st.error(ui.md("**Not saved.** {} Your values are still in the form; try again.", error))
         return
     state.pop(shown_key, None)
     state["settings.coalition.flash"] = ("success", "Saved the coalition's settings.")
@@ -339,8 +379,11 @@ def list_section(store: Store, table: str, frame: pd.DataFrame) -> None:
     base = f"settings.{table}"
     editor_key, shown_key = f"{base}.editor", f"{base}.shown"
     st.caption(
-        INTROS[table] + " Edit a cell to change it, add a row at the bottom, untick Active to "
-        "archive. Nothing is deleted: archived entries stay in past reports."
+        ui.md(
+            "{} Edit a cell to change it, add a row at the bottom, untick Active to archive. "
+            "Nothing is deleted: archived entries stay in past reports.",
+            INTROS[table],
+        )
     )
     show_flash(f"{base}.flash")
     unsaved = state.pop(f"{base}.unsaved", None)
@@ -351,7 +394,7 @@ def list_section(store: Store, table: str, frame: pd.DataFrame) -> None:
     pending = lists.has_edits(state.get(editor_key))
     archived = int((~frame["active"].astype(bool)).sum())
     show_archived = st.toggle(
-        f"Show archived ({archived})",
+        ui.md("Show archived ({})", archived),
         key=f"{base}.archived",
         disabled=pending,
         help="Save or discard your changes first." if pending else None,
@@ -376,7 +419,9 @@ def list_section(store: Store, table: str, frame: pd.DataFrame) -> None:
     )
     messages = st.container()
     buttons = st.container(horizontal=True)
-    clicked = buttons.button(f"Save the {PLURAL[table]}", key=f"{base}.save", type="primary")
+    clicked = buttons.button(
+        ui.md("Save the {}", PLURAL[table]), key=f"{base}.save", type="primary"
+    )
     if pending:
         buttons.button("Discard my changes", key=f"{base}.discard", on_click=discard, args=(table,))
     if not (clicked or (pending and state.get(f"{base}.tried"))):
@@ -386,8 +431,11 @@ def list_section(store: Store, table: str, frame: pd.DataFrame) -> None:
         state[f"{base}.tried"] = True
         with messages:
             st.error(
-                "**Not saved yet.** Correct these and save again; everything you typed is kept:\n"
-                + "\n".join(f"- {ui.plain(str(error))}" for error in changes.errors),
+                ui.md(
+                    "**Not saved yet.** Correct these and save again; everything you typed is "
+                    "kept:\n{}",
+                    join("\n", [ui.md("- {}", error) for error in changes.errors]),
+                ),
                 icon=":material/error:",
             )
         return
@@ -397,33 +445,37 @@ def list_section(store: Store, table: str, frame: pd.DataFrame) -> None:
         with messages:
             st.info("Nothing to save: no changes.")
         return
+    if not still_allowed(messages):
+        return
     result = lists.save(store, table, changes, ui.author())
     if result.error:
         with messages:
             st.error(
-                f"**Nothing was saved.** {ui.plain(result.error)} Your changes are kept; try again."
+                ui.md(
+                    "**Nothing was saved.** {} Your changes are kept; try again.", result.error
+                )
             )
         return
     discard(table)
     text = lists.summary(table, result)
     if result.failed:
-        reasons = {reason for _, reason in result.failed}
         state[f"{base}.flash"] = (
             "error",
-            (f"{text} " if result.wrote else "")
-            + "Not saved: "
-            + ", ".join(ui.plain(update.name) for update, _ in result.failed)
-            + ". "
-            + " ".join(ui.plain(reason) for reason in sorted(reasons)),
+            ui.md(
+                "{}Not saved: {}. {}",
+                f"{text} " if result.wrote else "",
+                ", ".join(update.name for update, _ in result.failed),
+                " ".join(sorted({reason for _, reason in result.failed})),
+            ),
         )
         state[f"{base}.unsaved"] = lists.unsaved_rows(table, result.failed)
     else:
-        state[f"{base}.flash"] = ("success", text)
+        state[f"{base}.flash"] = ("success", ui.md("{}", text))
     if result.audit_error:
+        kind, said = state[f"{base}.flash"]
         state[f"{base}.flash"] = (
-            state[f"{base}.flash"][0],
-            state[f"{base}.flash"][1]
-            + f" (The audit log was not written: {ui.plain(result.audit_error)})",
+            kind,
+            ui.md("{} (The audit log was not written: {})", said, result.audit_error),
         )
     st.rerun()
 
@@ -439,7 +491,7 @@ def copy_section(
     try:
         source_tables, target_tables = source.read_all(), target.read_all()
     except StoreError as error:
-        st.error(f"The data cannot be read for the copy: {error}")
+        st.error(ui.md("The data cannot be read for the copy: {}", error))
         return
     preview = transfer.preview(
         source_tables, target_tables, f"In {source_name}", f"Already in {target_name}"
@@ -449,15 +501,20 @@ def copy_section(
     st.dataframe(preview, hide_index=True, height="content")
     if skipped:
         st.warning(
-            f"{len(skipped)} row{'s' * (len(skipped) != 1)} cannot be copied: "
-            + "; ".join(ui.plain(f"{s.table} {s.key}: {s.reason}") for s in skipped[:10])
+            ui.md(
+                "{} cannot be copied: {}",
+                plural(len(skipped), "row"),
+                "; ".join(f"{s.table} {s.key}: {s.reason}" for s in skipped[:10]),
+            )
         )
     if not to_copy:
-        st.info(f"Everything is already in {ui.plain(target_name)}: there is nothing to copy.")
+        st.info(ui.md("Everything is already in {}: there is nothing to copy.", target_name))
         return
     if not st.button(
-        f"Copy {records(to_copy)} into {target_name}", key=f"{key}.copy", type="primary"
+        ui.md("Copy {} into {}", records(to_copy), target_name), key=f"{key}.copy", type="primary"
     ):
+        return
+    if not still_allowed():
         return
     bar = st.progress(0.0, text="Starting the copy…")
 
@@ -468,8 +525,11 @@ def copy_section(
         report = transfer.copy(source, target, progress)
     except (StoreError, schema.InvalidValue) as error:
         st.error(
-            f"**The copy stopped.** {error} What was copied stays; copy again to carry on "
-            "(nothing is copied twice)."
+            ui.md(
+                "**The copy stopped.** {} What was copied stays; copy again to carry on "
+                "(nothing is copied twice).",
+                error,
+            )
         )
         return
     missing = {name: keys for name, keys in transfer.verify(source, target).items() if keys}
@@ -480,13 +540,20 @@ def copy_section(
         )
         state[f"{key}.flash"] = (
             "error",
-            f"Copied {records(report.total)}, but some rows are not in {target_name}: "
-            f"{ui.plain(listed)}. Copy again, or check the data health of both.",
+            ui.md(
+                "Copied {}, but some rows are not in {}: {}. Copy again, or check the data "
+                "health of both.",
+                records(report.total),
+                target_name,
+                listed,
+            ),
         )
     else:
         state[f"{key}.flash"] = (
             "success",
-            f"**Copied {records(report.total)}.** Checked: every row is in {target_name}.",
+            ui.md(
+                "**Copied {}.** Checked: every row is in {}.", records(report.total), target_name
+            ),
         )
     st.rerun()
 
@@ -532,9 +599,9 @@ def sheet_section(store: Store | None, secrets: dict) -> None:
         connection = tested[1] if tested and tested[0] == url else None
         if connection is not None:
             if connection.ok:
-                st.success(ui.plain(connection.message), icon=":material/check_circle:")
+                st.success(ui.md("{}", connection.message), icon=":material/check_circle:")
             else:
-                st.error(ui.plain(connection.message), icon=":material/link_off:")
+                st.error(ui.md("{}", connection.message), icon=":material/link_off:")
     if connection is None or not connection.ok or connection.store is None:
         return
     target = connection.store
@@ -547,11 +614,14 @@ def sheet_section(store: Store | None, secrets: dict) -> None:
                 + ", ".join(f"`{name}`" for name in missing)
                 + ". Creating them changes nothing else in the sheet."
             )
-            if st.button("Create the tabs", key="settings.sheet.create", type="primary"):
+            if (
+                st.button("Create the tabs", key="settings.sheet.create", type="primary")
+                and still_allowed()
+            ):
                 try:
                     target.ensure_schema()
                 except StoreError as error:
-                    st.error(f"The tabs could not be created: {error}")
+                    st.error(ui.md("The tabs could not be created: {}", error))
                 else:
                     state["settings.sheet.connection"] = (
                         url,
@@ -589,7 +659,7 @@ def sheet_section(store: Store | None, secrets: dict) -> None:
 
 def to_sql_section(store: Store) -> None:
     st.subheader("The app is using the coalition's Google Sheet")
-    st.markdown(f"Data source: **{ui.plain(store.label)}**.")
+    st.markdown(ui.md("Data source: **{}**.", store.label))
     st.caption(
         "To move the coalition into a SQL database (the local database, or PostgreSQL when it "
         "outgrows a spreadsheet), connect the database and copy everything into it."
@@ -602,7 +672,8 @@ def to_sql_section(store: Store) -> None:
             help="The local database is the default; PostgreSQL looks like "
             "postgresql://user:password@host/dbname.",
         ).strip()
-        if st.button("Connect the database", key="settings.sql.connect"):
+        # Connecting creates the database's tables: a write like any other.
+        if st.button("Connect the database", key="settings.sql.connect") and still_allowed():
             try:
                 target = open_store({"connections": {"sql": {"url": url}}})
             except StoreError as error:
@@ -613,9 +684,9 @@ def to_sql_section(store: Store) -> None:
         if not connected or connected[0] != url:
             return
         if connected[1] is None:
-            st.error(ui.plain(connected[2]))
+            st.error(ui.md("{}", connected[2]))
             return
-        st.success(f"Connected to {ui.plain(connected[1].label)}.")
+        st.success(ui.md("Connected to {}.", connected[1].label))
         copy_section(store, connected[1], "the sheet", "the database", "settings.sql.move")
         st.markdown(
             "To switch the app to the database for everyone, remove the `[connections.gsheets]` "
@@ -667,7 +738,7 @@ def backup_section(store: Store, tables: dict[str, pd.DataFrame]) -> None:
             state["settings.restore.read"] = cached
         _, backup_tables, problem = cached
         if backup_tables is None:
-            st.error(ui.plain(problem))
+            st.error(ui.md("{}", problem))
             return
         if not transfer.is_empty(tables):
             held = ", ".join(
@@ -676,16 +747,22 @@ def backup_section(store: Store, tables: dict[str, pd.DataFrame]) -> None:
                 if count
             )
             st.error(
-                f"**Not restored.** This data source is not empty: it holds {held}. Restore only "
-                "into an empty data source, so nothing is mixed up or overwritten; back this one "
-                "up first if you need it."
+                ui.md(
+                    "**Not restored.** This data source is not empty: it holds {}. Restore only "
+                    "into an empty data source, so nothing is mixed up or overwritten; back this "
+                    "one up first if you need it.",
+                    held,
+                )
             )
             return
         problems = sum(len(schema.problems_of(frame)) for frame in backup_tables.values())
         if problems:
             st.warning(
-                f"{problems} value{'s' * (problems != 1)} in the workbook could not be read as "
-                "expected; they are restored blank or as their default."
+                ui.md(
+                    "{} in the workbook could not be read as expected; they are restored blank "
+                    "or as their default.",
+                    plural(problems, "value"),
+                )
             )
         preview = transfer.preview(backup_tables, tables)
         preview.attrs.clear()
@@ -694,7 +771,11 @@ def backup_section(store: Store, tables: dict[str, pd.DataFrame]) -> None:
             preview[["Table", "In the source"]].rename(columns={"In the source": "Records"}),
             hide_index=True,
         )
-        if not st.button(f"Restore {records(total)}", key="settings.restore.go", type="primary"):
+        if not st.button(
+            ui.md("Restore {}", records(total)), key="settings.restore.go", type="primary"
+        ):
+            return
+        if not still_allowed():
             return
         bar = st.progress(0.0, text="Restoring…")
         try:
@@ -707,7 +788,7 @@ def backup_section(store: Store, tables: dict[str, pd.DataFrame]) -> None:
                 ),
             )
         except (StoreError, schema.InvalidValue) as error:
-            st.error(f"**The restore stopped.** {error}")
+            st.error(ui.md("**The restore stopped.** {}", error))
             return
         missing = {
             name: keys for name, keys in transfer.verify(backup_tables, store).items() if keys
@@ -715,13 +796,19 @@ def backup_section(store: Store, tables: dict[str, pd.DataFrame]) -> None:
         if missing:
             state["settings.restore.flash"] = (
                 "error",
-                f"Restored {records(report.total)}, but some rows are missing: "
-                + ui.plain("; ".join(f"{name}: {len(keys)}" for name, keys in missing.items())),
+                ui.md(
+                    "Restored {}, but some rows are missing: {}",
+                    records(report.total),
+                    "; ".join(f"{name}: {len(keys)}" for name, keys in missing.items()),
+                ),
             )
         else:
             state["settings.restore.flash"] = (
                 "success",
-                f"**Restored {records(report.total)}.** Checked: every row of the backup is here.",
+                ui.md(
+                    "**Restored {}.** Checked: every row of the backup is here.",
+                    records(report.total),
+                ),
             )
             state["settings.restore.version"] = version + 1
             state.pop("settings.restore.read", None)
@@ -761,44 +848,46 @@ def members_section(store: Store, tables: dict[str, pd.DataFrame]) -> None:
             "role": st.column_config.SelectboxColumn(
                 "Role", options=list(access.ROLES), required=True, default="viewer"
             ),
-            "active": st.column_config.CheckboxColumn("Active", default=True),
+            # New rows start ticked here, in the editor: the save gives access only to a ticked
+            # box, never to a blank one.
+            "active": st.column_config.CheckboxColumn(
+                "Active", default=True, help="Only a ticked box lets them sign in."
+            ),
         },
     )
     changes = access.plan_member_changes(members, edited)
     for error in changes.errors:
-        st.error(ui.plain(error), icon=":material/error:")
+        st.error(ui.md("{}", error), icon=":material/error:")
     pending = len(changes.added) + len(changes.updated)
     if not st.button(
         "Save members", disabled=bool(changes.errors) or not pending, key="settings.members.save"
     ):
         return
+    if not still_allowed():
+        return
     author = ui.author()
+    # Built before the first write, so a row that cannot be audited is never half saved.
+    audit = [
+        lists.audit_row(
+            author,
+            "changed member",
+            "members",
+            email,
+            ", ".join(f"{name}: {value}" for name, value in fields.items()),
+        )
+        for email, fields in [*((row["email"], row) for row in changes.added), *changes.updated]
+    ]
     try:
         if changes.added:
             store.append("members", changes.added)
         for email, fields in changes.updated:
             store.update("members", email, fields)
-        store.append(
-            "audit",
-            [
-                {
-                    "by": author,
-                    "action": "changed member",
-                    "table": "members",
-                    "record_id": email,
-                    "detail": ", ".join(f"{name}: {value}" for name, value in fields.items()),
-                }
-                for email, fields in [
-                    *((row["email"], row) for row in changes.added),
-                    *changes.updated,
-                ]
-            ],
-        )
-    except StoreError as error:
-        st.error(f"**Not saved.** {error} Your changes are still in the table.")
+        store.append("audit", audit)
+    except (StoreError, schema.InvalidValue) as error:
+        st.error(ui.md("**Not saved.** {} Your changes are still in the table.", error))
         return
     state.pop("settings.members.editor", None)
-    st.toast(f"Saved {pending} member change{'s' * (pending != 1)}.")
+    st.toast(ui.md("Saved {}.", plural(pending, "member change")))
     st.rerun()
 
 
@@ -810,7 +899,7 @@ secrets = ui.secrets()
 try:
     store = ui.store()
 except StoreError as error:
-    st.error(f"**The coalition's data cannot be opened.** {error}", icon=":material/error:")
+    st.error(ui.md("**The coalition's data cannot be opened.** {}", error), icon=":material/error:")
     sheet_section(None, secrets)
     st.stop()
 tables = ui.tables()

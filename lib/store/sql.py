@@ -174,9 +174,8 @@ class SqlStore(Store):
     def _read_table(self, table: str) -> pd.DataFrame:
         with self._connect() as connection:
             if table not in set(sa.inspect(connection).get_table_names()):
-                return schema.normalise(
-                    table, pd.DataFrame(columns=self.tables[table].columns.keys()), missing_table=True
-                )
+                empty = pd.DataFrame(columns=self.tables[table].columns.keys())
+                return schema.normalise(table, empty, missing_table=True)
             result = connection.execute(sa.select(self.tables[table]))
             rows = [tuple(row) for row in result]
             raw = pd.DataFrame(rows, columns=list(result.keys()), dtype=object)
