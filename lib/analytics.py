@@ -264,6 +264,8 @@ def positions_matrix(
     matrix = (
         stances.pivot(index="candidate_id", columns="issue_id", values="stance")
         .reindex(index=list(candidates["id"]), columns=list(issues["id"]))
+        # With no stances at all the pivot is numeric, and pandas will not fill that with "".
+        .astype(object)
         .fillna("")
     )
     candidate_names, issue_names = candidate_labels(candidates), labels(issues)

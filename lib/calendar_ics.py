@@ -8,6 +8,7 @@ import icalendar
 import pandas as pd
 
 from lib import analytics, visibility
+from lib.export import one_line
 
 PRODUCT = "-//Coalition Tracker//Follow-ups//EN"
 
@@ -32,7 +33,9 @@ def follow_up_calendar(
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODUCT)
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", "Coalition follow-ups" + (f": {owner}" if owner else ""))
+    # Every text value is one line: icalendar refuses a raw line break in a property it does not
+    # know (X-WR-CALNAME), and RFC 5545 allows no control characters in any text.
+    calendar.add("x-wr-calname", one_line("Coalition follow-ups" + (f": {owner}" if owner else "")))
     commitments = shown["commitments"]
     commitments = commitments[analytics.is_open(commitments) & (commitments["follow_up_by"] != "")]
     actions = shown["actions"]
@@ -50,11 +53,21 @@ def follow_up_calendar(
         for row in commitments.itertuples()
     ] + [(row.id, row.due, f"Action: {row.title}", row.owner) for row in actions.itertuples()]
     for record_id, day, summary, who in sorted(events, key=lambda event: event[1]):
+        start = _day(day)
+        if start is None:  # a date typed by hand that the sheet check already reports
+            continue
         event = icalendar.Event()
-        event.add("uid", f"{record_id}@coalition-tracker")
+        event.add("uid", one_line(f"{record_id}@coalition-tracker"))
         event.add("dtstamp", stamp)
-        event.add("dtstart", date.fromisoformat(day))
-        event.add("summary", summary)
-        event.add("description", f"Owner: {who or 'no owner yet'}")
+        event.add("dtstart", start)
+        event.add("summary", one_line(summary))
+        event.add("description", one_line(f"Owner: {who or 'no owner yet'}"))
         calendar.add_component(event)
     return calendar.to_ical()
+
+
+def _day(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None

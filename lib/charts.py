@@ -3,14 +3,23 @@
 Colours are colour-blind safe: stances on a blue-to-orange diverging scale (ColorBrewer), statuses
 from the Okabe-Ito palette. Every cell and bar segment also carries its value in words or numbers,
 so nothing depends on colour alone.
+
+Plotly reads a subset of HTML in every label, legend and hover text, and fills ``%{...}`` in
+hover templates. So user text (names) goes into a figure only through :func:`_text` or
+:func:`_wrapped`, which escape it with :func:`lib.text.escape_chart`, and reaches hover text as
+data (``customdata``), never as part of a template. Axes key their rows and columns on one value
+per record, shown through tick text, so two records with one name never become one row.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from lib import schema
+from lib.text import escape_chart
 
 INK = "#1f1f1f"
 FONT = {"family": "Source Sans Pro, Arial, sans-serif", "size": 16, "color": INK}
@@ -26,6 +35,10 @@ STANCE_COLOURS = {
     "": "#ffffff",
 }
 DARK_CELLS = {"strongly_supports", "strongly_opposes", "unknown"}
+# Longer names are cut on the axes (and shown whole on hover): a 150-character name would
+# otherwise leave the chart beside it a sliver.
+LABEL_LIMIT = 40
+HOVER_WIDTH = 60
 STATUS_COLOURS = {
     "kept": "#009E73",
     "compromise": "#56B4E9",
@@ -66,15 +79,77 @@ def _layout(figure: go.Figure, height: int) -> go.Figure:
     return figure
 
 
-def _wrapped(label: str, width: int = 14) -> str:
-    """A long axis label on several lines, so it can stay horizontal and readable."""
+def _text(text: object) -> str:
+    """User text as plotly shows it: as characters, not as markup."""
+    return escape_chart(" ".join(str(text).split()))
+
+
+def _wrapped(label: object, width: int = 14) -> str:
+    """User text on several lines, so a long axis label can stay horizontal and readable.
+
+    Lines are escaped one by one before the app's own ``<br>`` joins them, so those are the
+    only line breaks and tags in the result.
+    """
     lines: list[str] = []
-    for word in label.split():
+    for word in str(label).split():
         if lines and len(lines[-1]) + 1 + len(word) <= width:
             lines[-1] += " " + word
         else:
             lines.append(word)
-    return "<br>".join(lines)
+    return "<br>".join(escape_chart(line) for line in lines)
+
+
+def _shortened(label: str, limit: int = LABEL_LIMIT) -> str:
+    """``label`` in at most ``limit`` characters, cut with "…" at a word boundary if one is near."""
+    label = " ".join(str(label).split())
+    if len(label) <= limit:
+        return label
+    cut = label[: limit - 1]
+    space = cut.rfind(" ")
+    if space >= limit // 2:
+        cut = cut[:space]
+    return (cut.rstrip(" ,;:.-(") or cut) + "…"
+
+
+def _both_ends(label: str, limit: int) -> str:
+    label = " ".join(label.split())
+    tail = limit // 2
+    return label[: limit - 1 - tail].rstrip() + "…" + label[-tail:].lstrip()
+
+
+def _tick_labels(labels: Sequence[str], limit: int = LABEL_LIMIT) -> list[str]:
+    """Labels cut to fit beside a chart. Where cutting would make two labels look the same (a
+    long name told apart by the race or id at its end), those keep both of their ends."""
+    cuts = [_shortened(label, limit) for label in labels]
+    return [
+        _both_ends(label, limit) if cuts.count(cut) > 1 and cut.endswith("…") else cut
+        for label, cut in zip(labels, cuts, strict=True)
+    ]
+
+
+def _keys(labels: Sequence[str]) -> list[str]:
+    """One category per row or column, even where two labels are equal, so that plotly never
+    draws two records as one; the axis shows tick text, not these."""
+    keys: list[str] = []
+    for label in labels:
+        key = base = _text(label)
+        count = 1
+        while key in keys:
+            count += 1
+            key = f"{base} ({count})"
+        keys.append(key)
+    return keys
+
+
+def _category_axis(keys: list[str], ticks: list[str]) -> dict[str, object]:
+    return {
+        "type": "category",
+        "categoryorder": "array",
+        "categoryarray": keys,
+        "tickmode": "array",
+        "tickvals": keys,
+        "ticktext": ticks,
+    }
 
 
 def positions_heatmap(matrix: pd.DataFrame) -> go.Figure:
@@ -94,8 +169,17 @@ def positions_heatmap(matrix: pd.DataFrame) -> go.Figure:
         )
     )
     dark = matrix.isin(DARK_CELLS)
-    x = [_wrapped(issue) for issue in matrix.columns]
-    y = list(matrix.index)
+    candidates = [str(label) for label in matrix.index]
+    issues = [str(label) for label in matrix.columns]
+    x, y = _keys(issues), _keys(candidates)
+    # Whole names on hover, where the axes may show them cut.
+    hover = [
+        [
+            f"{_wrapped(candidate, HOVER_WIDTH)} on {_wrapped(issue, HOVER_WIDTH)}: <b>{word}</b>"
+            for issue, word in zip(issues, row, strict=True)
+        ]
+        for candidate, row in zip(candidates, labels.values.tolist(), strict=True)
+    ]
     common = {
         "x": x,
         "y": y,
@@ -106,8 +190,8 @@ def positions_heatmap(matrix: pd.DataFrame) -> go.Figure:
         "xgap": 3,
         "ygap": 3,
         "texttemplate": "%{text}",
-        "customdata": labels.values,
-        "hovertemplate": "%{y} on %{x}: <b>%{customdata}</b><extra></extra>",
+        "customdata": hover,
+        "hovertemplate": "%{customdata}<extra></extra>",
     }
     figure = _figure(
         [
@@ -128,18 +212,33 @@ def positions_heatmap(matrix: pd.DataFrame) -> go.Figure:
             ),
         ]
     )
-    figure.update_xaxes(side="top", tickfont={"size": 16}, tickangle=0, showgrid=False)
-    figure.update_yaxes(autorange="reversed", tickfont={"size": 16}, showgrid=False)
+    figure.update_xaxes(
+        side="top",
+        tickfont={"size": 16},
+        tickangle=0,
+        showgrid=False,
+        **_category_axis(x, [_wrapped(issue) for issue in _tick_labels(issues)]),
+    )
+    figure.update_yaxes(
+        autorange="reversed",
+        tickfont={"size": 16},
+        showgrid=False,
+        **_category_axis(y, [_text(candidate) for candidate in _tick_labels(candidates)]),
+    )
     return _layout(figure, height=130 + 58 * max(len(matrix.index), 1))
 
 
 def status_bars(tally: pd.DataFrame) -> go.Figure:
     """One horizontal bar per candidate, stacked by commitment status, counts on the segments."""
     figure = _figure()
+    candidates = [str(label) for label in tally.index]
+    keys = _keys(candidates)
+    # Whole names on hover, where the axis may show them cut.
+    hover = [_wrapped(candidate, HOVER_WIDTH) for candidate in candidates]
     for status in schema.COMMITMENT_STATUS.values:
         counts = tally[status] if status in tally else pd.Series(0, index=tally.index)
         figure.add_bar(
-            y=list(tally.index),
+            y=keys,
             x=list(counts),
             name=schema.COMMITMENT_STATUS.label(status),
             orientation="h",
@@ -148,7 +247,8 @@ def status_bars(tally: pd.DataFrame) -> go.Figure:
             textposition="inside",
             insidetextanchor="middle",
             textfont={"size": 15},
-            hovertemplate="%{y}: %{x} "
+            customdata=hover,
+            hovertemplate="%{customdata}: %{x} "
             + schema.COMMITMENT_STATUS.label(status).lower()
             + "<extra></extra>",
         )
@@ -164,7 +264,10 @@ def status_bars(tally: pd.DataFrame) -> go.Figure:
         },
     )
     figure.update_xaxes(title="Commitments", showgrid=True, gridcolor="#e5e5e5", dtick=_tick(tally))
-    figure.update_yaxes(tickfont={"size": 16})
+    figure.update_yaxes(
+        tickfont={"size": 16},
+        **_category_axis(keys, [_text(candidate) for candidate in _tick_labels(candidates)]),
+    )
     return _layout(figure, height=140 + 46 * max(len(tally.index), 1))
 
 

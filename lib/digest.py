@@ -6,16 +6,23 @@ the two always say the same thing. The meeting page shows the same sections on s
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
+from fontTools.ttLib import TTFont
 from fpdf import FPDF
+from fpdf.errors import FPDFException
 
 from lib import analytics, insights, schema, visibility
+from lib.export import one_line
 from lib.frames import among
-from lib.text import escape_markdown_file as escape
+from lib.text import escape_markdown_file
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 AUDIENCES = {
@@ -204,6 +211,11 @@ def build(
     )
 
 
+def escape(text: str) -> str:
+    """User text for the Markdown file, on one line: a stray CR would start a new block."""
+    return escape_markdown_file(one_line(text))
+
+
 def to_markdown(digest: Digest) -> str:
     out = [f"# {escape(digest.title)}", "", f"_{escape(digest.subtitle)}_", ""]
     for section in digest.sections:
@@ -219,18 +231,142 @@ def to_markdown(digest: Digest) -> str:
     return "\n".join(out)
 
 
-def to_pdf(digest: Digest) -> bytes:
+# --- fonts for the PDF ------------------------------------------------------------------------
+# Debian's Noto fonts (fonts-noto-core, fonts-noto-cjk) and Symbola (fonts-symbola), where they are
+# installed; the bundled DejaVu Sans always works, with fewer scripts and no Chinese or emoji.
+SYSTEM_FONT_DIRS = (
+    Path("/usr/share/fonts/truetype/noto"),
+    Path("/usr/share/fonts/opentype/noto"),
+    Path("/usr/share/fonts/truetype/ancient-scripts"),
+)
+# Scripts beyond Latin, Greek and Cyrillic (which Noto Sans has) that members write names in.
+SCRIPT_FONTS = tuple(
+    f"NotoSans{script}-Regular.ttf"
+    for script in (
+        "Hebrew Arabic Devanagari Bengali Gurmukhi Gujarati Oriya Tamil Telugu Kannada Malayalam "
+        "Sinhala Thai Lao Khmer Myanmar Ethiopic Armenian Georgian Thaana Syriac Cherokee "
+        "CanadianAboriginal Mongolian Tifinagh NKo Adlam Yi HanifiRohingya OlChiki Vai"
+    ).split()
+)
+# Face 2 of the collection is Simplified Chinese; every face has all ideographs, kana and Hangul.
+CJK_FONT = ("NotoSansCJK-Regular.ttc", 2)
+# Monochrome symbols and emoji: fpdf2 cannot draw colour emoji fonts (Noto Color Emoji).
+SYMBOL_FONTS = (
+    "NotoSansSymbols-Regular.ttf",
+    "NotoSansSymbols2-Regular.ttf",
+    "NotoSansMath-Regular.ttf",
+    "Symbola_hint.ttf",
+)
+# Characters that need no glyph of their own (joiners, variation selectors, direction marks):
+# looking for a font that has them would load a large one for nothing.
+_NO_GLYPH = re.compile(
+    r"[\s\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufe00-\ufe0f\U000e0000-\U000e01ef]"
+)
+
+
+@dataclass(frozen=True)
+class Face:
+    """One font: a file, and which face in it (a .ttc collection holds several)."""
+
+    path: Path
+    number: int = 0
+
+
+@dataclass(frozen=True)
+class PdfFonts:
+    regular: Face
+    bold: Face
+    fallbacks: tuple[Face, ...] = ()  # tried in order for characters the main face lacks
+
+
+BUNDLED_FONTS = PdfFonts(Face(FONTS / "DejaVuSans.ttf"), Face(FONTS / "DejaVuSans-Bold.ttf"))
+
+
+def find_fonts(directories: Sequence[Path] = SYSTEM_FONT_DIRS) -> PdfFonts:
+    """Noto Sans with Noto's script, CJK and symbol faces found in ``directories``, and the
+    bundled DejaVu Sans as the last resort; DejaVu alone when Noto Sans is not there."""
+
+    def found(name: str, number: int = 0) -> list[Face]:
+        paths = [folder / name for folder in directories if (folder / name).is_file()]
+        return [Face(paths[0], number)] if paths else []
+
+    main = found("NotoSans-Regular.ttf") + found("NotoSans-Bold.ttf")
+    scripts = [face for name in SCRIPT_FONTS for face in found(name)]
+    symbols = [face for name in SYMBOL_FONTS for face in found(name)]
+    if len(main) < 2:
+        return PdfFonts(BUNDLED_FONTS.regular, BUNDLED_FONTS.bold, tuple(scripts + symbols))
+    bundled = [BUNDLED_FONTS.regular]
+    return PdfFonts(main[0], main[1], tuple(scripts + found(*CJK_FONT) + bundled + symbols))
+
+
+@lru_cache(maxsize=1)
+def system_fonts() -> PdfFonts:
+    return find_fonts()
+
+
+@lru_cache(maxsize=64)
+def coverage(face: Face) -> frozenset[int]:
+    """The code points ``face`` has glyphs for (read once per process: the CJK one is large)."""
+    font = TTFont(face.path, lazy=True, fontNumber=face.number)
+    try:
+        return frozenset(font.getBestCmap())
+    finally:
+        font.close()
+
+
+def fallbacks_for(text: str, fonts: PdfFonts) -> list[Face]:
+    """The fallback faces ``text`` needs, in order, so a digest in English loads none of them
+    (the CJK face alone takes half a second to load)."""
+    missing = {ord(char) for char in set(_NO_GLYPH.sub("", text))} - coverage(fonts.regular)
+    needed = []
+    for face in fonts.fallbacks:
+        if not missing:
+            break
+        if missing & coverage(face):
+            needed.append(face)
+            missing -= coverage(face)
+    return needed
+
+
+def needs_shaping(text: str) -> bool:
+    """True for right-to-left text and for text with combining marks (Indic, Thai, decomposed
+    accents). Only such lines are shaped: shaping every line makes a digest ten times slower."""
+    return any(
+        unicodedata.bidirectional(char) in ("R", "AL") or unicodedata.category(char) in ("Mn", "Mc")
+        for char in text
+    )
+
+
+def to_pdf(digest: Digest, fonts: PdfFonts | None = None) -> bytes:
+    """The digest as a Letter PDF. Every line is printed: text in a script or an emoji that no
+    font has still leaves the rest of its line."""
+    fonts = fonts or system_fonts()
+    texts = [one_line(line) for line in plain_lines(digest)]
     pdf = FPDF(format="Letter")
-    pdf.set_title(digest.title)
-    pdf.add_font("DejaVu", "", FONTS / "DejaVuSans.ttf")
-    pdf.add_font("DejaVu", "B", FONTS / "DejaVuSans-Bold.ttf")
+    pdf.alias_nb_pages(None)  # type: ignore[arg-type]  # "{nb}" in a name stays as typed
+    pdf.set_title(one_line(digest.title))
+    pdf.add_font("Main", "", fonts.regular.path, collection_font_number=fonts.regular.number)
+    pdf.add_font("Main", "B", fonts.bold.path, collection_font_number=fonts.bold.number)
+    extra = fallbacks_for("".join(texts), fonts)
+    for number, face in enumerate(extra):
+        pdf.add_font(f"Fallback{number}", "", face.path, collection_font_number=face.number)
+    if extra:  # headings fall back to a regular face: few of these fonts come in bold
+        pdf.set_fallback_fonts([f"Fallback{n}" for n in range(len(extra))], exact_match=False)
+    try:
+        pdf.set_text_shaping(True)  # right-to-left order, Arabic joining, Indic clusters
+    except FPDFException:  # uharfbuzz missing: left-to-right only, but still a PDF
+        can_shape = False
+    else:
+        can_shape = True
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_page()
 
     def write(
         text: str, size: float, bold: bool = False, gap: float = 1.5, indent: float = 0
     ) -> None:
-        pdf.set_font("DejaVu", "B" if bold else "", size)
+        text = one_line(text)
+        pdf.set_text_shaping(can_shape and needs_shaping(text))
+        pdf.set_font("Main", "B" if bold else "", size)
         pdf.set_x(pdf.l_margin + indent)
         pdf.multi_cell(0, size * 0.5, text, align="L", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(gap)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
 
 from lib import analytics, outbox, schema
-from lib.store import ConflictError, Store
+from lib.store import ConflictError, Store, UnavailableError
 
 COMMITMENT_COLUMNS = {
     "Candidate": "candidate",
@@ -21,6 +22,9 @@ COMMITMENT_COLUMNS = {
     "Visibility": "visibility_label",
     "Id": "id",
 }
+# The audit says who changed what; the full note lives in the updates row, and a detail as long
+# as the note would not fit in one cell beside the status label.
+AUDIT_DETAIL_CHARS = 1_000
 
 
 @dataclass(frozen=True)
@@ -35,7 +39,28 @@ class StatusChange:
     author: str
 
 
-def validate_change(status: str | None, on: date | None, note: str, today: date) -> dict[str, str]:
+def made_on(commitments: pd.DataFrame) -> date | None:
+    """The latest day any of these commitments was made (made_on, else the day it was
+    recorded): no update of theirs can be older."""
+    days = [
+        schema.parse_date(made) or schema.parse_date(str(created)[:10])
+        for made, created in zip(commitments["made_on"], commitments["created_at"], strict=True)
+    ]
+    known = [date.fromisoformat(day) for day in days if day]
+    return max(known, default=None)
+
+
+def validate_change(
+    status: str | None,
+    on: date | None,
+    note: str,
+    today: date,
+    not_before: date | None = None,
+    *,
+    several: bool = False,
+) -> dict[str, str]:
+    """What is wrong with a status update, by field. ``not_before`` is the day the commitment
+    (of ``several``, the latest of them) was made."""
     errors = {}
     if status not in schema.COMMITMENT_STATUS.values:
         errors["status"] = "Choose the new status."
@@ -43,6 +68,12 @@ def validate_change(status: str | None, on: date | None, note: str, today: date)
         errors["date"] = "Give the date of this update."
     elif on > today:
         errors["date"] = "The date is in the future."
+    elif not_before is not None and on < not_before:
+        made = "the latest of these commitments was" if several else "the commitment was"
+        errors["date"] = (
+            f"The date is before {not_before}, when {made} made: an update cannot be older "
+            "than its commitment."
+        )
     if not note.strip():
         errors["note"] = "Say what happened: who checked, and what they found."
     elif len(note) > schema.MAX_CELL_CHARS:
@@ -53,41 +84,74 @@ def validate_change(status: str | None, on: date | None, note: str, today: date)
     return errors
 
 
-def change_ops(change: StatusChange) -> list[dict]:
+def is_latest(update: dict[str, str], updates: pd.DataFrame) -> bool:
+    """Whether ``update`` (a complete updates row) would be its commitment's latest, in the very
+    order the history shows (analytics.history), so the status and the history always agree."""
+    combined = pd.concat([updates, pd.DataFrame([update])], ignore_index=True)
+    return analytics.history(combined, update["commitment_id"]).iloc[-1]["id"] == update["id"]
+
+
+def _shortened(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def change_ops(change: StatusChange, updates: pd.DataFrame | None = None) -> list[dict]:
     """The writes of a status change: the commitment (checked against the version the person
-    saw), its dated history row, and the audit row. Ids and stamps are decided here, once."""
+    saw), its dated history row, and the audit row. Ids and stamps are decided here, once, and
+    every cell is checked here, so a value too long for a cell stops the change before anything
+    is written (schema.InvalidValue).
+
+    With ``updates`` (the history so far), an update dated before the commitment's latest one
+    goes into the history without changing the status; the commitment is still touched, so
+    anyone who saw it before is told it changed.
+    """
+    dated = outbox.append_op(
+        "updates",
+        [
+            {
+                "commitment_id": change.commitment_id,
+                "date": change.on,
+                "status": change.status,
+                "note": change.note,
+                "created_by": change.author,
+            }
+        ],
+    )
+    row = dated["rows"][0]
+    latest = updates is None or is_latest(row, updates)
+    label = schema.COMMITMENT_STATUS.label(change.status)
+    if latest:
+        action, detail = "updated status", f"{label}: {change.note}"
+    else:
+        action = "added an earlier update"
+        detail = f"{label} on {row['date']}, before the latest update; status unchanged: "
+        detail += change.note
     return [
         outbox.update_op(
             "commitments",
             change.commitment_id,
-            {"status": change.status},
+            {"status": change.status} if latest else {},
             change.expected_updated_at,
         ),
-        outbox.append_op(
-            "updates",
-            [
-                {
-                    "commitment_id": change.commitment_id,
-                    "date": change.on,
-                    "status": change.status,
-                    "note": change.note,
-                    "created_by": change.author,
-                }
-            ],
-        ),
+        dated,
         outbox.append_op(
             "audit",
             [
                 {
                     "by": change.author,
-                    "action": "updated status",
+                    "action": action,
                     "table": "commitments",
                     "record_id": change.commitment_id,
-                    "detail": f"{schema.COMMITMENT_STATUS.label(change.status)}: {change.note}",
+                    "detail": _shortened(detail, AUDIT_DETAIL_CHARS),
                 }
             ],
         ),
     ]
+
+
+def changes_status(ops: list[dict]) -> bool:
+    """Whether the writes of :func:`change_ops` move the commitment's status."""
+    return "status" in ops[0]["changes"]
 
 
 @dataclass
@@ -95,11 +159,47 @@ class Outcome:
     saved: int = 0
     queued: int = 0
     conflicts: list[ConflictError] = field(default_factory=list)
+    earlier: int = 0  # saved or queued, dated before the latest update: the status stayed
+
+
+def out_of_date(commitments: pd.DataFrame, changes: list[list[dict]]) -> list[ConflictError]:
+    """The changes whose commitment is gone, or changed since the version the person saw (a
+    change of theirs that already landed, on an earlier try, aside)."""
+    current = commitments.drop_duplicates("id").set_index("id")
+    stale = []
+    for ops in changes:
+        update = ops[0]
+        if update["id"] not in current.index:
+            stale.append(
+                ConflictError("commitments", update["id"], update["expected_updated_at"], {})
+            )
+            continue
+        theirs = current.loc[update["id"]]
+        if theirs["updated_at"] not in (
+            update["expected_updated_at"],
+            update["changes"]["updated_at"],
+        ):
+            stale.append(
+                ConflictError(
+                    "commitments",
+                    update["id"],
+                    update["expected_updated_at"],
+                    {"id": update["id"], **theirs.to_dict()},
+                )
+            )
+    return stale
 
 
 def apply_changes(store: Store, queue: outbox.Outbox | None, changes: list[list[dict]]) -> Outcome:
-    """Apply each change's writes. One someone else got to first is reported, not written; when
-    the store does not answer, the change waits in the outbox (with ``queue``)."""
+    """Apply each change's writes, or none of them if any commitment is gone or was changed by
+    someone else since the person saw it (reported in ``conflicts``). When the store does not
+    answer, the changes wait in the outbox (with ``queue``), each still checked when sent."""
+    try:
+        stale = out_of_date(store.read_fresh("commitments"), changes)
+    except UnavailableError:
+        stale = []
+    if stale:
+        return Outcome(conflicts=stale)
     outcome = Outcome()
     for ops in changes:
         try:
@@ -111,7 +211,58 @@ def apply_changes(store: Store, queue: outbox.Outbox | None, changes: list[list[
             outcome.saved += 1
         else:
             outcome.queued += 1
+        outcome.earlier += not changes_status(ops)
     return outcome
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The commitments a person ticked in the table, by id, with the version (updated_at) of
+    each as they last saw it, the filters they ticked them under, and the rows shown ticked."""
+
+    versions: dict[str, str] = field(default_factory=dict)
+    filters: object = None
+    ticked: tuple[int, ...] = ()
+
+    @property
+    def ids(self) -> list[str]:
+        return list(self.versions)
+
+
+def reselect(
+    before: Selection,
+    ticked: Sequence[int],
+    seen: Sequence[tuple[str, str]],
+    shown: Sequence[tuple[str, str]],
+    filters: object,
+) -> tuple[Selection, list[str]]:
+    """The selection for this run, and the ids let go because the person's filters hide them.
+
+    The table reports ticked rows by position. A position only means something in the table as
+    it was on screen when the person ticked it (``seen``: (id, updated_at) per row); the rows
+    may have moved since (someone else's change, a filter), so the selection is kept by id and
+    positions are never looked up in ``shown`` (this run's table). Chosen rows that left the
+    list because the data changed stay chosen (a save then reports the change); rows the
+    person's own new filters hide are let go.
+    """
+    on_screen = dict(reversed(seen))  # the first row of an id (a hand-made duplicate) wins
+    if sorted(ticked) != sorted(before.ticked):
+        ids = [seen[row][0] for row in ticked if 0 <= row < len(seen)]
+        versions = {record_id: on_screen[record_id] for record_id in ids}
+        hidden: list[str] = []
+    else:
+        versions = {
+            record_id: on_screen.get(record_id, version)
+            for record_id, version in before.versions.items()
+        }
+        present = {record_id for record_id, _ in shown}
+        hidden = [] if filters == before.filters else [i for i in versions if i not in present]
+        versions = {i: version for i, version in versions.items() if i not in hidden}
+    position: dict[str, int] = {}
+    for row, (record_id, _) in enumerate(shown):
+        position.setdefault(record_id, row)
+    rows = tuple(position[record_id] for record_id in versions if record_id in position)
+    return Selection(versions, filters, rows), hidden
 
 
 def readable(commitments: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:

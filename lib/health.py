@@ -21,6 +21,11 @@ LINKS = (
     ("updates", "commitment_id", "commitments"),
 )
 ADD_COLUMNS = "add the missing tabs and columns"
+# What the app does with an access cell it cannot read, said where the problem is listed.
+NARROWED = {
+    "visibility": "Treated as restricted until fixed: only staff and the author see these rows.",
+    "active": "Treated as inactive until fixed: these members cannot sign in.",
+}
 GIVE_IDS = "give the rows without an id one"
 
 
@@ -52,8 +57,7 @@ def access_findings(tables: dict[str, pd.DataFrame]) -> list[Finding]:
         for problem in schema.problems_of(frame):
             if problem.column in guards:
                 where = f"row {problem.row}: " if problem.row else ""
-                meaning = "treated as restricted" if problem.column == "visibility" else "no access"
-                found.append(Finding(name, f"{where}{problem.message} ({meaning})."))
+                found.append(Finding(name, f"{where}{problem.message} {NARROWED[problem.column]}"))
         if spec.governance.rule is schema.Rule.OWN_VISIBILITY:
             shared = frame.loc[frame["id"].ne("") & frame["id"].duplicated(keep=False), "id"]
             for record_id in sorted(set(shared)):
@@ -72,7 +76,10 @@ def reading_findings(tables: dict[str, pd.DataFrame]) -> list[Finding]:
     """What could not be read as the contract says: missing tabs, columns, ids, odd values."""
     found: list[Finding] = []
     for name, frame in tables.items():
+        guards = {column.name for column in schema.table(name).columns if column.guards_access}
         for problem in schema.problems_of(frame):
+            if problem.column in guards:
+                continue  # listed first, by access_findings
             if "tab is missing" in problem.message or problem.message.startswith("Missing columns"):
                 found.append(Finding(name, problem.message, ADD_COLUMNS))
             elif problem.column == schema.table(name).key and problem.row and not problem.value:

@@ -45,12 +45,12 @@ def partners_for(priority: str, partners: pd.DataFrame) -> dict[str, list[str]]:
     # Keyed by id: two partners with one name are two partners, each with its own strengths.
     labels = analytics.labels(active, detail="kind")
     strengths = {
-        partner_id: {s.lower() for s in schema.split_list(text)}
-        for partner_id, text in zip(active["id"].tolist(), active["strengths"].tolist(), strict=True)
+        partner: {s.lower() for s in schema.split_list(text)}
+        for partner, text in zip(active["id"].tolist(), active["strengths"].tolist(), strict=True)
     }
     matches: dict[str, list[str]] = {}
     for strength in STRENGTHS_FOR_PRIORITY.get(priority, ()):
-        names = sorted(labels[pid] for pid, has in strengths.items() if strength in has)
+        names = sorted(labels[partner] for partner, has in strengths.items() if strength in has)
         if names:
             matches[strength] = names
     return matches
@@ -72,9 +72,7 @@ def priority_matches(tables: dict[str, pd.DataFrame]) -> list[str]:
         who = "; ".join(
             f"partners with {strength}: {', '.join(names)}" for strength, names in matches.items()
         )
-        sentences.append(
-            f"{labels[candidate.id]} names {_the(priority)} as a top priority; {who}."
-        )
+        sentences.append(f"{labels[candidate.id]} names {_the(priority)} as a top priority; {who}.")
     return sentences
 
 

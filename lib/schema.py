@@ -674,17 +674,10 @@ def _access_narrowed(table_name: str, column: Column, rows: list[int]) -> Proble
     where = ", ".join(map(str, rows[:10])) + (f" and {len(rows) - 10:,} more" * (len(rows) > 10))
     return Problem(
         table_name,
-        f"{column.label} is blank in {len(rows):,} row{'s' * (len(rows) != 1)} (row {where}): "
-        f"{_blank_means(column)} until someone fills it in.",
+        f"{column.label} is blank in {len(rows):,} row{'s' * (len(rows) != 1)} (row {where}).",
         column=column.name,
         value="",
     )
-
-
-def _blank_means(column: Column) -> str:
-    if column.name == "visibility":
-        return "they are treated as restricted (only staff and their authors see them)"
-    return "they are treated as inactive (no access)"
 
 
 def _expected(column: Column) -> str:

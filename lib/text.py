@@ -17,7 +17,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 # Every character Markdown, GitHub's extensions, KaTeX ($) or Streamlit's directives (:red[...])
 # give a meaning; "=" and "-" also turn the line above them into a heading.
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-=.!|~$:&^%@\"'])")
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-=.!|~$:&])")
 _LINE_BREAKS = re.compile(r"\r\n|\r|\n|\x0b|\x0c|\u2028|\u2029")
 
 

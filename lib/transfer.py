@@ -379,7 +379,12 @@ class BackupError(StoreError):
 
 
 def backup_bytes(tables: Tables) -> bytes:
-    """Every table as one sheet of an XLSX workbook: contract columns in order, values as text."""
+    """Every table as one sheet of an XLSX workbook: contract columns in order, values as text.
+
+    A workbook cannot hold every character a sheet cell can (see :func:`lib.export.cell_text`):
+    CR, vertical tab (Word's Shift+Enter) and form feed come back as line feeds, and the other
+    control characters are left out, so a stray one never stops the backup being made.
+    """
     return xlsx_bytes({name: text_frame(name, tables[name]) for name in COPY_ORDER})
 
 

@@ -1,13 +1,27 @@
 """Commitments: every promise a candidate made, filtered, followed up and exported by staff."""
 
+from dataclasses import replace
 from datetime import date
 
 import streamlit as st
 
-from lib import analytics, charts, export, followup, schema, ui
+from lib import access, analytics, charts, export, followup, schema, text, ui
 from lib.store import StoreError
 
 ui.page_frame()
+
+
+def ticked_rows(value: object) -> list[int]:
+    """The rows a table's selection state has ticked, whether the browser or this page set it."""
+    try:
+        return [int(row) for row in value["selection"]["rows"]]  # type: ignore[index]
+    except (KeyError, TypeError):
+        return []
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'s' * (count != 1)}"
+
 
 state = st.session_state
 today = date.today()
@@ -15,12 +29,6 @@ today = date.today()
 st.title("Commitments")
 tables = ui.tables()
 commitments = tables["commitments"]
-# The versions on screen when the user acted: an update must be checked against what they saw,
-# not against data re-read since (which may already hold someone else's change).
-seen_versions = state.get("cmt.seen", {})
-state["cmt.seen"] = dict(
-    zip(commitments["id"].tolist(), commitments["updated_at"].tolist(), strict=True)
-)
 candidate_names = analytics.names(tables["candidates"])
 issue_names = analytics.names(tables["issues"])
 partner_names = analytics.names(tables["partners"])
@@ -111,13 +119,28 @@ if shown.empty:
         else "No commitments recorded yet. They are added when an advocate files a report.",
         icon=":material/info:",
     )
+    state["cmt.on_screen"] = []  # no table on screen: no ticked row means anything
     st.stop()
 
 ui.chart(charts.status_bars(analytics.status_tally(shown, candidate_names)), key="cmt.chart")
 
 readable = followup.readable(shown, tables)
 readable.insert(4, "Overdue", overdue.map({True: "Overdue", False: ""}).to_numpy())
-selection = st.dataframe(
+# The table reports ticked rows by position, and positions move (someone else's change, a
+# filter): the selection is kept by id, read against the table the person ticked it on.
+on_screen = list(zip(shown["id"].tolist(), shown["updated_at"].tolist(), strict=True))
+ticked = ticked_rows(state.get("cmt.table"))
+selection, let_go = followup.reselect(
+    state.get("cmt.selection", followup.Selection()),
+    ticked,
+    state.get("cmt.on_screen", on_screen),
+    on_screen,
+    chosen,
+)
+if list(selection.ticked) != ticked:  # the ticks follow the chosen commitments
+    state["cmt.table"] = {"selection": {"rows": list(selection.ticked), "columns": [], "cells": []}}
+state["cmt.on_screen"] = on_screen
+st.dataframe(
     readable,
     hide_index=True,
     on_select="rerun",
@@ -144,12 +167,54 @@ download_xlsx.download_button(
     icon=":material/download:",
 )
 
-selected = shown.iloc[selection.selection.rows] if selection.selection.rows else shown.iloc[0:0]
+by_id = commitments.drop_duplicates("id").set_index("id")
+gone = [record_id for record_id in selection.ids if record_id not in by_id.index]
+if gone:
+    selection = replace(
+        selection, versions={i: v for i, v in selection.versions.items() if i not in gone}
+    )
+state["cmt.selection"] = selection
+selected = by_id.loc[selection.ids].reset_index()
+away = len(set(selection.ids) - set(shown["id"]))
+
 may_update = ui.member().may("update commitments")
 st.subheader("Update a commitment" if may_update else "History")
 if "cmt.saved" in state:
-    st.success(state.pop("cmt.saved"), icon=":material/check_circle:")
+    st.success(ui.md("{}", state.pop("cmt.saved")), icon=":material/check_circle:")
     state["cmt.new_note"] = ""
+if let_go:
+    st.info(
+        ui.md(
+            "{} you selected {} not in the list with these filters, so {} no longer selected.",
+            "The commitment" if len(let_go) == 1 else plural(len(let_go), "commitment"),
+            "is" if len(let_go) == 1 else "are",
+            "it is" if len(let_go) == 1 else "they are",
+        ),
+        icon=":material/filter_alt:",
+    )
+if gone:
+    st.warning(
+        ui.md(
+            "{} you selected no longer {} (deleted from the sheet by hand?), so {} no longer "
+            "selected.",
+            "A commitment" if len(gone) == 1 else plural(len(gone), "commitment"),
+            "exists" if len(gone) == 1 else "exist",
+            "it is" if len(gone) == 1 else "they are",
+        ),
+        icon=":material/sync_problem:",
+    )
+if away:
+    st.warning(
+        ui.md(
+            "{} you selected left the list since: someone changed {}. {} still selected; "
+            "check {} below before saving.",
+            plural(away, "commitment"),
+            "it" if away == 1 else "them",
+            "It is" if away == 1 else "They are",
+            "it" if away == 1 else "them",
+        ),
+        icon=":material/sync_problem:",
+    )
 if selected.empty:
     st.caption(
         "Select one or more rows in the table (tick the box at the left of a row) to "
@@ -160,9 +225,12 @@ if selected.empty:
 if len(selected) == 1:
     record = selected.iloc[0]
     st.markdown(
-        f"**{ui.plain(candidate_names.get(record['candidate_id'], ''))}** on "
-        f"**{ui.plain(issue_names.get(record['issue_id'], ''))}**: "
-        f"{ui.plain(record['text'])}"
+        ui.md(
+            "**{}** on **{}**: {}",
+            candidate_names.get(record["candidate_id"], ""),
+            issue_names.get(record["issue_id"], ""),
+            record["text"],
+        )
     )
     past = analytics.history(tables["updates"], record["id"])
     st.markdown("**History**")
@@ -170,15 +238,19 @@ if len(selected) == 1:
         st.caption("No dated updates yet.")
     for update in past.itertuples():
         st.markdown(
-            f"- **{update.date}**, {schema.COMMITMENT_STATUS.label(update.status)}: "
-            f"{ui.plain(update.note)}"
+            ui.md(
+                "- **{}**, {}: {}",
+                update.date,
+                schema.COMMITMENT_STATUS.label(update.status),
+                update.note,
+            )
         )
     changes = analytics.record_history(tables["audit"], [record["id"]])
     if not changes.empty:
         with st.expander("Who changed this record, and when"):
             st.dataframe(changes, hide_index=True)
 else:
-    st.write(f"{len(selected)} commitments selected; the update applies to each.")
+    st.write(ui.md("{} commitments selected; the update applies to each.", len(selected)))
 
 if not may_update:
     st.caption("Staff record status updates; ask them if something has changed.")
@@ -191,70 +263,114 @@ with st.form("cmt.update", clear_on_submit=False):
         format_func=schema.COMMITMENT_STATUS.label,
         key="cmt.new_status",
     )
+    problems = {"status": st.empty()}
     on = st.date_input("Date", value=today, key="cmt.new_date", format="YYYY-MM-DD")
+    problems["date"] = st.empty()
     note = st.text_area(
         "Note",
         key="cmt.new_note",
         placeholder="What happened, and how you know: who checked, what they found.",
     )
+    problems["note"] = st.empty()
     submitted = st.form_submit_button("Save the update", type="primary")
 
 if submitted:
-    errors = followup.validate_change(status, on, note, today)
-    for message in errors.values():
-        st.error(message, icon=":material/error:")
+    errors = followup.validate_change(
+        status, on, note, today, followup.made_on(selected), several=len(selected) > 1
+    )
+    for field, message in errors.items():
+        problems[field].error(ui.md("{}", message), icon=":material/error:")
     if not errors:
-        # Decided once: a retry sends the very same writes, so nothing lands twice.
-        state["cmt.pending"] = [
-            followup.change_ops(
-                followup.StatusChange(
-                    row.id, seen_versions.get(row.id, row.updated_at), status, on, note, ui.author()
+        try:
+            # Decided once: a retry sends the very same writes, so nothing lands twice.
+            state["cmt.pending"] = [
+                followup.change_ops(
+                    followup.StatusChange(record_id, version, status, on, note, ui.author()),
+                    tables["updates"],
                 )
+                for record_id, version in selection.versions.items()
+            ]
+        except schema.InvalidValue as invalid:
+            st.error(
+                ui.md("**The update was not saved.** {} Your note is still in the form.", invalid),
+                icon=":material/error:",
             )
-            for row in selected.itertuples()
-        ]
 
 pending = state.get("cmt.pending")
 if pending:
     store = ui.store()
     try:
+        # Asked now, not when the form was drawn: access may have been taken away meanwhile.
+        ui.authorise("update commitments")
+    except access.NotAllowed as refused:
+        del state["cmt.pending"]
+        st.error(ui.md("**The update was not saved.** {}", refused), icon=":material/lock:")
+        st.stop()
+    try:
         outcome = followup.apply_changes(store, ui.sync_worker(store).outbox, pending)
     except (StoreError, schema.InvalidValue) as error:
         st.error(
-            f"**The update could not be saved.** {error} Your note is still in the form.",
+            ui.md("**The update could not be saved.** {} Your note is still in the form.", error),
             icon=":material/cloud_off:",
         )
         st.button("Try again", type="primary", icon=":material/refresh:")
     else:
         del state["cmt.pending"]
         done = [
-            f"Saved the update to {outcome.saved} commitment{'s' * (outcome.saved != 1)}."
+            ui.md("Saved the update to {}.", plural(outcome.saved, "commitment"))
             if outcome.saved
-            else "",
-            f"{outcome.queued} update{'s' * (outcome.queued != 1)} kept on this computer: "
-            "the data source is not answering; they are sent as soon as it does."
+            else ui.md(""),
+            ui.md(
+                "{} kept on this computer: the data source is not answering; they are sent as "
+                "soon as it does.",
+                plural(outcome.queued, "update"),
+            )
             if outcome.queued
-            else "",
+            else ui.md(""),
+            ui.md(
+                "The update is dated before the latest update of {}, so it was added to the "
+                "history and the status stayed as it was.",
+                "this commitment" if len(pending) == 1 else f"{outcome.earlier:,} of them",
+            )
+            if outcome.earlier
+            else ui.md(""),
         ]
-        message = " ".join(part for part in done if part)
+        message = text.join(" ", [part for part in done if part])
         if not outcome.conflicts:
+            # The new versions are this person's own: saving again must not look like a conflict.
+            written = {ops[0]["id"]: ops[0]["changes"]["updated_at"] for ops in pending}
+            state["cmt.selection"] = replace(
+                selection, versions={i: written.get(i, v) for i, v in selection.versions.items()}
+            )
             state["cmt.saved"] = message
             st.rerun()
         if message:
             st.success(message, icon=":material/check_circle:")
-        conflicts = outcome.conflicts
-        ui.store().clear_cache()
-        latest = ui.store().read("commitments").set_index("id")
-        for conflict in conflicts:
+        store.clear_cache()
+        latest = store.read("commitments").drop_duplicates("id").set_index("id")
+        for conflict in outcome.conflicts:
             theirs = latest.loc[conflict.record_id] if conflict.record_id in latest.index else None
             st.warning(
-                "**Not saved: someone else changed this commitment first.** "
-                + (
-                    f"It is now *{schema.COMMITMENT_STATUS.label(theirs['status'])}*, owner "
-                    f"{ui.plain(theirs['owner'] or 'none')}, changed at {theirs['updated_at']}. "
-                    if theirs is not None
-                    else ""
+                ui.md(
+                    "**Not saved: someone else changed this commitment first.** It is now "
+                    "*{}*, owner {}, changed at {}. Review their version (it is in the table "
+                    "now) and update again if needed.",
+                    schema.COMMITMENT_STATUS.label(theirs["status"]),
+                    theirs["owner"] or "none",
+                    theirs["updated_at"],
                 )
-                + "Review their version (it is in the table now) and update again if needed.",
+                if theirs is not None
+                else ui.md(
+                    "**Not saved: a selected commitment no longer exists** (it may have been "
+                    "deleted from the sheet by hand). Nothing was saved; select again."
+                ),
                 icon=":material/sync_problem:",
             )
+        # They have now been shown the latest version: saving again is a choice made knowingly.
+        state["cmt.selection"] = replace(
+            selection,
+            versions={
+                i: latest.loc[i, "updated_at"] if i in latest.index else v
+                for i, v in selection.versions.items()
+            },
+        )

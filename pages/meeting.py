@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 import streamlit as st
 
-from lib import analytics, calendar_ics, charts, coalition, digest, insights, ui, visibility
+from lib import analytics, calendar_ics, charts, coalition, digest, insights, text, ui, visibility
 from lib.store import StoreError
 
 ui.page_frame()
@@ -23,7 +23,7 @@ st.html("""<style>
 
 today = date.today()
 settings = coalition.settings_of(ui.tables())
-st.title(f"{settings.coalition_name or 'Coalition'} meeting")
+st.title(ui.md("{} meeting", settings.coalition_name or "Coalition"))
 since = st.columns(4)[0].date_input(
     "Since",
     value=settings.meeting_since(today),
@@ -41,13 +41,16 @@ REPORT_BACK_FORMATS = (
 SCREEN_LINES = 12  # a shared screen shows the first few; the rest are a click away
 
 
-def bullet_list(lines: list[str], empty: str, more: str = "") -> None:
+def bullet_list(
+    lines: list[str], empty: text.Markdown | None = None, more: text.Markdown | None = None
+) -> None:
     if not lines:
-        st.caption(empty)
+        if empty:
+            st.caption(ui.md("{}", empty))
         return
-    st.markdown("\n".join(f"- {ui.plain(line)}" for line in lines[:SCREEN_LINES]))
+    st.markdown(text.join("\n", [ui.md("- {}", line) for line in lines[:SCREEN_LINES]]))
     if len(lines) > SCREEN_LINES:
-        st.caption(f"…and {len(lines) - SCREEN_LINES:,} more{more}.")
+        st.caption(ui.md("…and {} more{}.", f"{len(lines) - SCREEN_LINES:,}", more or ui.md("")))
 
 
 @st.fragment(run_every=REFRESH_SECONDS)
@@ -55,19 +58,23 @@ def live_view(since: date) -> None:
     """Everything on the shared screen; reruns on its own so new reports appear."""
     tables = visibility.visible_tables(ui.tables(), visibility.COALITION)
     st.caption(
-        f"Updated at {datetime.now():%H:%M}; refreshes every {REFRESH_SECONDS} seconds. "
-        "Restricted records are never shown on this screen."
+        ui.md(
+            "Updated at {}; refreshes every {} seconds. Restricted records are never shown on "
+            "this screen.",
+            f"{datetime.now():%H:%M}",
+            REFRESH_SECONDS,
+        )
     )
 
-    st.header(f"New since {since}")
+    st.header(ui.md("New since {}", since))
     news = digest.new_since(tables, since, today)
     if not news:
         st.caption("No reports, commitments or changes of position since then.")
     columns = st.columns(2, gap="large")
     for index, section in enumerate(news):
         with columns[index % 2], st.container(border=True):
-            st.subheader(section.heading)
-            bullet_list(section.lines, "")
+            st.subheader(ui.md("{}", section.heading))
+            bullet_list(section.lines)
 
     st.header("Where candidates stand")
     candidates = tables["candidates"][tables["candidates"]["active"]]
@@ -88,8 +95,8 @@ def live_view(since: date) -> None:
     st.header("Follow-ups due and overdue")
     bullet_list(
         digest.follow_ups(tables, today),
-        "Nothing overdue or due in the next 14 days.",
-        more=" on the Commitments page and in the report-back",
+        ui.md("Nothing overdue or due in the next 14 days."),
+        more=ui.md(" on the Commitments page and in the report-back"),
     )
 
     st.header("What candidates need education on")
@@ -97,11 +104,11 @@ def live_view(since: date) -> None:
     if not needs:
         st.caption("No education needs noted since then.")
     for section in needs:
-        st.subheader(section.heading)
-        bullet_list(section.lines, "")
+        st.subheader(ui.md("{}", section.heading))
+        bullet_list(section.lines)
 
     st.header("Actionable insights")
-    bullet_list(insights.insights(tables, today), "No suggestions right now.")
+    bullet_list(insights.insights(tables, today), ui.md("No suggestions right now."))
 
 
 live_view(since)
@@ -149,12 +156,17 @@ with downloads[3]:
         icon=":material/calendar_month:",
         key="meeting.ics",
     )
-    if st.button("Save today as the last meeting date", key="meeting.mark"):
+    # The last meeting date is a coalition setting: only admins change it.
+    if ui.member().may("change settings") and st.button(
+        "Save today as the last meeting date", key="meeting.mark"
+    ):
         try:
+            # Asked now: the admin may have lost the role since the page was drawn.
+            ui.authorise("change settings")
             coalition.save_setting(
                 ui.store(), "last_meeting", today.isoformat(), ui.author(), everything["settings"]
             )
         except StoreError as error:
-            st.error(f"Not saved: {error}")
+            st.error(ui.md("**Not saved.** {}", error), icon=":material/error:")
         else:
-            st.success(f"Saved: the next meeting will start from {today}.")
+            st.success(ui.md("Saved: the next meeting will start from {}.", today))

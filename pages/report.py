@@ -294,19 +294,38 @@ with form:
     show_error("date")
     st.selectbox(
         "Candidate",
-        [*candidate_labels, "new"],
+        [*candidate_labels, report.NEW_CANDIDATE],
         index=None,
         key=key("candidate"),
         format_func=lambda option: (
-            "＋ Add a new candidate" if option == "new" else candidate_labels[option]
+            "＋ Add a new candidate"
+            if option == report.NEW_CANDIDATE
+            else candidate_labels.get(option, option)
         ),
         placeholder="Type a name to search",
     )
     show_error("candidate_id")
-    if state.get(key("candidate")) == "new":
+    if state.get(key("candidate")) == report.NEW_CANDIDATE:
         with st.container(border=True):
             st.text_input("New candidate's name", key=key("new", "name"))
             show_error("new_candidate.name")
+            namesakes = report.namesakes(
+                state.get(key("new", "name"), ""),
+                tables["candidates"],
+                state[key("draft")]["new_candidate"]["id"],
+            )
+            if len(namesakes):
+                st.warning(
+                    ui.md(
+                        "**Already in the tracker:** {}. If that is who you met, choose them in "
+                        "the Candidate list above instead.",
+                        report.describe_namesakes(namesakes),
+                    ),
+                    icon=":material/person_search:",
+                )
+                st.checkbox(
+                    ui.md("{}", report.DIFFERENT_PERSON), key=key("new", "different_person")
+                )
             st.text_input("Office", key=key("new", "office"), placeholder="City Council")
             st.text_input("District", key=key("new", "district"), placeholder="03")
             st.selectbox(
@@ -335,6 +354,7 @@ with form:
         format_func=partner_names.get,
         placeholder="Choose partners",
     )
+    show_error("partner_ids")
     st.text_input("Who attended", key=key("attendees"), placeholder="Names, roles")
     show_error("attendees")
     st.text_input("Reported by", key=key("reported_by"))
@@ -368,20 +388,24 @@ with form:
         accept_new_options=True,
         placeholder="economy, health care… or type your own",
     )
+    show_error("candidate_priorities")
     for field, label in (
-        ("talking_points", "Talking points we used"),
-        ("questions_asked", "Questions they asked"),
-        ("education_needed", "Where they need education (areas of confusion)"),
+        ("talking_points", ui.md("Talking points we used")),
+        ("questions_asked", ui.md("Questions they asked")),
+        ("education_needed", ui.md("Where they need education (areas of confusion)")),
     ):
-        st.text_area(label, key=key(field))
+        st.text_area(ui.md("{}", label), key=key(field))
         show_error(field)
     st.text_area("Notable quotes", key=key("quotes"))
     show_error("quotes")
     st.segmented_control(
         "The quotes are", report.QUOTE_KINDS, key=key("quote_kind"), format_func=str.capitalize
     )
-    for field, label in (("takeaways", "Key takeaways"), ("follow_up", "Follow-up needed")):
-        st.text_area(label, key=key(field))
+    for field, label in (
+        ("takeaways", ui.md("Key takeaways")),
+        ("follow_up", ui.md("Follow-up needed")),
+    ):
+        st.text_area(ui.md("{}", label), key=key(field))
         show_error(field)
 
     st.subheader("Outcomes")
@@ -390,7 +414,7 @@ with form:
         for number, row in enumerate(draft[kind], start=1):
             row_id = row["id"]
             with st.container(border=True):
-                st.markdown(f"**{noun.capitalize()} {number}**")
+                st.markdown(ui.md("**{} {}**", noun.capitalize(), number))
                 if kind == "commitments":
                     st.text_area("What they committed to", key=key(kind, row_id, "text"), height=80)
                     show_error(f"{kind}.{row_id}.text")
@@ -426,9 +450,12 @@ with form:
                         key=key(kind, row_id, "visibility"),
                         format_func=schema.VISIBILITY.label,
                         placeholder="Same as the report",
-                        help="\n\n".join(
-                            f"**{schema.VISIBILITY.label(v)}**: {text}"
-                            for v, text in schema.VISIBILITY_HELP.items()
+                        help=join(
+                            "\n\n",
+                            [
+                                ui.md("**{}**: {}", schema.VISIBILITY.label(v), text)
+                                for v, text in schema.VISIBILITY_HELP.items()
+                            ],
                         ),
                     )
                 if kind == "positions":
@@ -455,14 +482,14 @@ with form:
                     )
                     show_error(f"{kind}.{row_id}.due")
                 st.button(
-                    f"Remove this {noun}",
+                    ui.md("Remove this {}", noun),
                     key=key(kind, row_id, "remove"),
                     on_click=remove_outcome,
                     args=(kind, row_id),
                     icon=":material/delete:",
                 )
         st.button(
-            f"Add a {noun}",
+            ui.md("Add a {}", noun),
             key=key("add", kind),
             on_click=add_outcome,
             args=(kind,),
@@ -483,15 +510,23 @@ with form:
     failure = state.get(key("failure"))
     if errors:
         st.error(
-            f"**The report was not saved yet.** {len(errors)} "
-            f"field{'s need' if len(errors) != 1 else ' needs'} attention: see the messages "
-            "above. Everything you typed is still here.",
+            ui.md(
+                "**The report was not saved yet.** {} {} attention: see the messages above. "
+                "Everything you typed is still here.",
+                len(errors),
+                "fields need" if len(errors) != 1 else "field needs",
+            ),
             icon=":material/error:",
         )
-    if failure:
+    if failure and key("refused") in state:  # the message says what was kept
+        st.error(ui.md("**The report was not saved.** {}", failure), icon=":material/lock:")
+    elif failure:
         st.error(
-            f"**The report could not be saved.** {failure} Everything you typed is still "
-            "here; nothing is lost.",
+            ui.md(
+                "**The report could not be saved.** {} Everything you typed is still here; "
+                "nothing is lost.",
+                failure,
+            ),
             icon=":material/cloud_off:",
         )
         st.button(

@@ -451,9 +451,7 @@ def list_section(store: Store, table: str, frame: pd.DataFrame) -> None:
     if result.error:
         with messages:
             st.error(
-                ui.md(
-                    "**Nothing was saved.** {} Your changes are kept; try again.", result.error
-                )
+                ui.md("**Nothing was saved.** {} Your changes are kept; try again.", result.error)
             )
         return
     discard(table)

@@ -8,13 +8,16 @@ from datetime import date
 import openpyxl
 import pandas as pd
 
-from lib import analytics, charts, export, schema
+from lib import analytics, charts, export, insights, schema
 
 TODAY = date(2026, 11, 23)
 
 
 def frame(table: str, rows: list[dict[str, object]]) -> pd.DataFrame:
-    """A table as the store returns it, from only the columns a test cares about."""
+    """A table as the store returns it, from only the columns a test cares about (records seen
+    by the whole coalition unless a test says otherwise)."""
+    if schema.table(table).has("visibility"):
+        rows = [{"visibility": "coalition", **row} for row in rows]
     return schema.normalise(table, pd.DataFrame(rows, dtype=object).fillna(""))
 
 
@@ -322,3 +325,127 @@ def test_the_scorecard_ranks_by_share_of_observed_stances_that_agree() -> None:
     }
     assert card.set_index("Candidate").loc["Di", "Not known"] == 2
     assert pd.isna(card.set_index("Candidate").loc["Cy", "Agreement"])
+
+
+TWO_BELLS = frame(
+    "candidates",
+    [
+        {"id": "cand-aaa111", "name": "Marcus Bell", "office": "City Council", "district": "03"},
+        {"id": "cand-bbb222", "name": "Marcus  bell", "office": "Mayor", "district": ""},
+        {"id": "cand-ccc333", "name": "Alma Reyes", "office": "Mayor", "status": "running"},
+    ],
+)
+
+
+def test_labels_tell_records_with_one_name_apart_by_race_then_id() -> None:
+    assert analytics.candidate_labels(TWO_BELLS) == {
+        "cand-aaa111": "Marcus Bell (City Council 03)",
+        "cand-bbb222": "Marcus  bell (Mayor)",  # spacing and case do not tell names apart
+        "cand-ccc333": "Alma Reyes",
+    }
+    same_race = analytics.distinct_labels(
+        ["cand-aaa111", "cand-bbb222"], ["Marcus Bell"] * 2, ["Mayor"] * 2
+    )
+    assert same_race == ["Marcus Bell (Mayor, id aaa111)", "Marcus Bell (Mayor, id bbb222)"]
+    same_start = analytics.distinct_labels(["x-abcdef1", "x-abcdef2"], ["Housing", "Housing"])
+    assert same_start == ["Housing (id x-abcdef1)", "Housing (id x-abcdef2)"]
+
+
+def test_the_matrix_keeps_candidates_and_issues_with_one_name_apart() -> None:
+    issues = frame(
+        "issues", [{"id": "iss-1", "name": "Transit"}, {"id": "iss-2", "name": "Transit"}]
+    )
+    positions = frame(
+        "positions",
+        [
+            {"id": "p1", "candidate_id": "cand-aaa111", "issue_id": "iss-1", "stance": "supports"},
+            {"id": "p2", "candidate_id": "cand-bbb222", "issue_id": "iss-1", "stance": "opposes"},
+            {"id": "p3", "candidate_id": "cand-bbb222", "issue_id": "iss-2", "stance": "unknown"},
+        ],
+    )
+    matrix = analytics.positions_matrix(TWO_BELLS, issues, positions)
+    assert matrix.to_dict("index") == {
+        "Marcus Bell (City Council 03)": {"Transit (id 1)": "supports", "Transit (id 2)": ""},
+        "Marcus  bell (Mayor)": {"Transit (id 1)": "opposes", "Transit (id 2)": "unknown"},
+        "Alma Reyes": {"Transit (id 1)": "", "Transit (id 2)": ""},
+    }
+    # Only the candidates shown are told apart: one Marcus Bell alone keeps his plain name.
+    alone = analytics.positions_matrix(TWO_BELLS.iloc[:1], issues.iloc[:1], positions)
+    assert list(alone.index) == ["Marcus Bell"] and list(alone.columns) == ["Transit"]
+
+
+def test_status_tally_counts_candidates_with_one_name_apart() -> None:
+    made = frame(
+        "commitments",
+        [
+            {"id": "k1", "candidate_id": "cand-aaa111", "status": "kept"},
+            {"id": "k2", "candidate_id": "cand-bbb222", "status": "broken"},
+            {"id": "k3", "candidate_id": "cand-bbb222", "status": "broken"},
+        ],
+    )
+    by_race = analytics.status_tally(made, TWO_BELLS)
+    assert by_race[["kept", "broken"]].to_dict("index") == {
+        "Marcus Bell (City Council 03)": {"kept": 1, "broken": 0},
+        "Marcus  bell (Mayor)": {"kept": 0, "broken": 2},
+    }
+    by_id = analytics.status_tally(made, analytics.names(TWO_BELLS))
+    assert list(by_id.index) == ["Marcus Bell (id aaa111)", "Marcus  bell (id bbb222)"]
+    assert list(by_id["broken"]) == [0, 2]
+    # Told apart only among the candidates counted.
+    assert list(analytics.status_tally(made.iloc[:1], TWO_BELLS).index) == ["Marcus Bell"]
+
+
+def test_follow_ups_tell_candidates_with_one_name_apart() -> None:
+    tables = {
+        "candidates": TWO_BELLS,
+        "commitments": frame(
+            "commitments",
+            [
+                {"id": "k1", "candidate_id": "cand-bbb222", "status": "in_the_works"}
+                | {"follow_up_by": "2026-11-25", "text": "Hold a hearing"}
+            ],
+        ),
+        "actions": frame("actions", []),
+    }
+    due = analytics.follow_ups_due(tables, TODAY)
+    assert list(due["Candidate"]) == ["Marcus  bell (Mayor)"]
+
+
+def test_insights_tell_candidates_and_partners_with_one_name_apart() -> None:
+    tables = {
+        "candidates": frame(
+            "candidates",
+            [
+                {"id": "cand-aaa111", "name": "Marcus Bell", "office": "City Council"}
+                | {"priorities": "housing", "status": "running"},
+                {"id": "cand-bbb222", "name": "Marcus Bell", "office": "Mayor"}
+                | {"priorities": "economy", "status": "running"},
+            ],
+        ),
+        "partners": frame(
+            "partners",
+            [
+                {"id": "p1", "name": "Riverton United", "kind": "union", "strengths": "labor"},
+                {"id": "p2", "name": "Riverton United", "kind": "faith group"}
+                | {"strengths": "faith leaders"},
+            ],
+        ),
+        "interactions": frame("interactions", []),
+        "commitments": frame(
+            "commitments",
+            [{"id": "k1", "candidate_id": "cand-bbb222", "text": "Fund it", "owner": ""}],
+        ),
+    }
+    assert insights.priority_matches(tables) == [
+        "Marcus Bell (City Council) names housing as a top priority; partners with faith "
+        "leaders: Riverton United (faith group).",
+        "Marcus Bell (Mayor) names the economy as a top priority; partners with labor: "
+        "Riverton United (union).",
+    ]
+    assert insights.unowned_commitments(tables) == [
+        "No one owns the follow-up of Marcus Bell (Mayor)'s commitment: Fund it"
+    ]
+    assert insights.not_met_recently(tables, TODAY) == [
+        "Nobody has reported meeting Marcus Bell (City Council) yet.",
+        "Nobody has reported meeting Marcus Bell (Mayor) yet.",
+    ]

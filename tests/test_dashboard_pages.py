@@ -189,4 +189,6 @@ def test_a_conflicting_edit_is_reported_and_theirs_is_kept(sample_store: SqlStor
 def test_an_update_needs_a_note(sample_store: SqlStore) -> None:
     at = select_rows(app("pages/commitments.py"), [0])
     save_update(at, "kept", "")
-    assert "Say what happened: who checked, and what they found." in [e.value for e in at.error]
+    assert "Say what happened: who checked, and what they found." in [
+        e.value.replace("\\", "") for e in at.error
+    ]

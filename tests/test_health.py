@@ -15,14 +15,13 @@ def frame(table: str, rows: list[dict[str, object]]) -> pd.DataFrame:
     """A complete, well-formed tab holding these rows (unnamed columns left blank)."""
     columns = list(schema.table(table).column_names)
     raw = pd.DataFrame(rows, columns=columns, dtype=object).fillna("")
+    if "visibility" in raw:  # well-formed: a blank visibility is itself a finding
+        raw["visibility"] = raw["visibility"].replace("", "coalition")
     return schema.normalise(table, raw)
 
 
 def tables(**given: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    empty = {
-        name: frame(name, [{column: "" for column in spec.column_names}]).iloc[0:0]
-        for name, spec in schema.TABLES.items()
-    }
+    empty = {name: frame(name, []) for name in schema.TABLES}
     return {**empty, **given}
 
 

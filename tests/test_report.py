@@ -40,7 +40,7 @@ def test_candidate_and_date_are_required_and_the_date_not_in_the_future() -> Non
 
 
 def test_a_new_candidate_needs_a_name() -> None:
-    errors = report.validate(draft_with(candidate_id="new"), TODAY)
+    errors = report.validate(draft_with(candidate_id=report.NEW_CANDIDATE), TODAY)
     assert errors == {"new_candidate.name": "Give the new candidate's name."}
 
 
@@ -72,7 +72,7 @@ def test_records_write_every_table_once_with_the_drafts_ids() -> None:
     position = {**report.new_outcome("positions"), "issue_id": "iss-1", "stance": "supports"}
     action = {**report.new_outcome("actions"), "title": "Send the fact sheet"}
     draft = draft_with(
-        candidate_id="new",
+        candidate_id=report.NEW_CANDIDATE,
         new_candidate={
             **report.new_draft()["new_candidate"],
             "name": "Alma Reyes",

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib import schema
+from lib import report, schema, text
 from lib.store.sql import PROJECT_ROOT, SqlStore
 from tests.apptest import SERVICE_ACCOUNT, app, sheet_secrets
 from tests.fake_sheets import FakeSheets
@@ -104,7 +104,7 @@ def test_a_report_with_a_new_candidate_lands_in_a_google_sheet(fake_google: Fake
     at = app("pages/settings.py", sheet_secrets(key))
     click(at, "Create the missing tabs and columns")
     at.switch_page(PAGE).run()
-    at.selectbox(key="report.candidate").set_value("new").run()
+    at.selectbox(key="report.candidate").set_value(report.NEW_CANDIDATE).run()
     at.text_input(key="report.new.name").input("Alma Reyes")
     at.text_input(key="report.new.district").input("03")
     at.text_area(key="report.takeaways").input(FORMULA)
@@ -144,7 +144,7 @@ def test_a_blank_report_names_what_is_missing_and_keeps_what_was_typed(
             "The meeting date is in the future; reports are filed after meetings.",
         ),
         (
-            lambda at: at.selectbox(key="report.candidate").set_value("new"),
+            lambda at: at.selectbox(key="report.candidate").set_value(report.NEW_CANDIDATE),
             "Give the new candidate's name.",
         ),
         (
@@ -244,7 +244,7 @@ def test_an_unshared_sheet_keeps_the_form_and_try_again_saves_it(
     fake_google.share(key, False)
     click(at, "Save the report")
     failure = [error.value for error in at.error if "could not be saved" in error.value]
-    assert failure and SERVICE_ACCOUNT in failure[0]
+    assert failure and text.md("{}", SERVICE_ACCOUNT) in failure[0]  # shown escaped
     assert (
         at.text_area(key="report.talking_points").value == "Housing trust fund costs and benefits"
     )

@@ -380,7 +380,13 @@ def test_a_hand_edited_table_reads_correctly_and_keeps_the_users_column(backend:
 def test_values_that_cannot_be_read_are_reported_per_row(backend: Backend) -> None:
     header = list(schema.table("commitments").column_names)
     row = dict.fromkeys(header, "")
-    row.update(id="cmt-x", text="Fund it", status="maybe later", follow_up_by="someday")
+    row.update(
+        id="cmt-x",
+        text="Fund it",
+        status="maybe later",
+        follow_up_by="someday",
+        visibility="coalition",
+    )
     backend.hand_edit("commitments", header, [[row[name] for name in header]])
     frame = backend.store.read("commitments")
     assert frame.iloc[0]["status"] == "not_yet_rated" and frame.iloc[0]["follow_up_by"] == ""
