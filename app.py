@@ -1,90 +1,118 @@
-"""Coalition Tracker: routes to the pages and frames them with the data source in use."""
+"""Coalition Tracker: routes to the pages and frames them with the data source in use.
+
+Each visit runs this file as the page script, under the name ``__main__``. `streamlit run app.py`
+also imports it once, at server start, to find ``app`` below and serve it: an ``st.App`` whose
+lifespan is the only hook Streamlit offers for code that runs before anyone opens a page.
+"""
 
 import streamlit as st
 
-from lib import access, health, ui
-from lib.store import StoreError
+from lib import access, health, server, ui
+from lib.store import Store, StoreError
 
-st.set_page_config(page_title="Coalition Tracker", page_icon=":material/handshake:", layout="wide")
+if __name__ != "__main__":
+    # Imported at server start: nothing is drawn; the writes waiting to sync are sent.
+    app = st.App(__file__, lifespan=server.lifespan)
+else:
+    st.set_page_config(
+        page_title="Coalition Tracker", page_icon=":material/handshake:", layout="wide"
+    )
 
-PAGES = [
-    st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
-    st.Page("pages/report.py", title="Report", icon=":material/edit_note:", url_path="report"),
-    st.Page(
-        "pages/candidates.py", title="Candidates", icon=":material/groups:", url_path="candidates"
-    ),
-    st.Page(
-        "pages/commitments.py",
-        title="Commitments",
-        icon=":material/checklist:",
-        url_path="commitments",
-    ),
-    st.Page("pages/meeting.py", title="Meeting", icon=":material/co_present:", url_path="meeting"),
-    st.Page("pages/settings.py", title="Settings", icon=":material/settings:", url_path="settings"),
-]
+    PAGES = [
+        st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+        st.Page("pages/report.py", title="Report", icon=":material/edit_note:", url_path="report"),
+        st.Page(
+            "pages/candidates.py",
+            title="Candidates",
+            icon=":material/groups:",
+            url_path="candidates",
+        ),
+        st.Page(
+            "pages/commitments.py",
+            title="Commitments",
+            icon=":material/checklist:",
+            url_path="commitments",
+        ),
+        st.Page(
+            "pages/meeting.py", title="Meeting", icon=":material/co_present:", url_path="meeting"
+        ),
+        st.Page(
+            "pages/settings.py", title="Settings", icon=":material/settings:", url_path="settings"
+        ),
+    ]
 
-current = ui.member()
-page = st.navigation(PAGES, position="sidebar" if current else "hidden")
-if current is None:
-    ui.show_sign_in()
-    st.stop()
-
-with st.sidebar:
-    if current is access.LOCAL:
-        st.info(
-            "Sign-in is off: anyone who can open this app acts as its admin. Turn it on before "
-            "sharing the app: see *Sign-in and roles* in the README.",
-            icon=":material/lock_open:",
-        )
-    else:
-        st.caption(ui.md("Signed in as **{}** ({})", current.name, current.role))
-        st.button("Sign out", on_click=st.logout, icon=":material/logout:")
-    # When something is wrong, the page itself explains it; the sidebar stays calm.
-    try:
-        store = ui.store()
-    except StoreError:
-        store = None
-    try:
-        stored = store.read_all() if store else {}
-    except StoreError:
-        stored = {}
-    problems = ui.problem_count(stored)
-    st.caption(ui.md("Data source: **{}**", store.label if store else "not connected"))
-    if store is not None:
+    def waiting_to_sync(store: Store) -> None:
+        """The sidebar's count of the changes waiting to be sent to the data source."""
         worker = ui.sync_worker(store)
         waiting = worker.outbox.waiting()
-        if waiting:
-            worker.nudge()  # every page load is a chance to send them
-            st.warning(
-                f"{waiting} change{'s' * (waiting != 1)} waiting to sync. They are kept "
-                "on this computer and sent as soon as the data source answers.",
-                icon=":material/cloud_sync:",
-            )
-            if st.button("Sync now", icon=":material/sync:"):
-                sent = worker.outbox.replay(store)
-                st.toast(
-                    f"Sent {sent} waiting change{'s' * (sent != 1)}."
-                    if sent
-                    else "The data source is still not answering; they stay safe here."
-                )
-                st.rerun()
-    narrowed = health.access_findings(stored) if current.may("see restricted records") else []
-    if narrowed:
-        # Rows nobody can place are hidden from most members: a record "missing" for them.
-        st.error(
+        if not waiting:
+            st.rerun()  # all sent: the whole page, so whatever it said about them updates too
+        st.warning(
             ui.md(
-                "**{} confidentiality problem{} in the data.** Rows whose visibility or "
-                "access cannot be read are treated as restricted until fixed; see Settings.",
-                len(narrowed),
-                "s" * (len(narrowed) != 1),
+                "{} change{} waiting to sync. They are kept on this computer and sent as soon as "
+                "the data source answers.",
+                waiting,
+                "s" * (waiting != 1),
             ),
-            icon=":material/visibility_off:",
+            icon=":material/cloud_sync:",
         )
-    if problems and current.may("change settings"):
-        st.page_link(
-            "pages/settings.py",
-            label=ui.md("{} problem{} in the data", problems, "s" * (problems != 1)),
-            icon=":material/warning:",
-        )
+        if st.button("Sync now", icon=":material/sync:"):
+            sent = worker.outbox.replay(store)
+            st.toast(
+                ui.md("Sent {} waiting change{}.", sent, "s" * (sent != 1))
+                if sent
+                else "The data source is still not answering; they stay safe here."
+            )
+            st.rerun()
 
-page.run()
+    current = ui.member()
+    page = st.navigation(PAGES, position="sidebar" if current else "hidden")
+    if current is None:
+        ui.show_sign_in()
+        st.stop()
+
+    with st.sidebar:
+        if current is access.LOCAL:
+            st.info(
+                "Sign-in is off: anyone who can open this app acts as its admin. Turn it on before "
+                "sharing the app: see *Sign-in and roles* in the README.",
+                icon=":material/lock_open:",
+            )
+        else:
+            st.caption(ui.md("Signed in as **{}** ({})", current.name, current.role))
+            st.button("Sign out", on_click=st.logout, icon=":material/logout:")
+        # When something is wrong, the page itself explains it; the sidebar stays calm.
+        try:
+            store = ui.store()
+        except StoreError:
+            store = None
+        try:
+            stored = store.read_all() if store else {}
+        except StoreError:
+            stored = {}
+        problems = ui.problem_count(stored)
+        st.caption(ui.md("Data source: **{}**", store.label if store else "not connected"))
+        if store is not None and ui.sync_worker(store).outbox.waiting():
+            ui.sync_worker(store).nudge()  # every page load is a chance to send them
+            # Re-counted every few seconds, so the count goes once they are sent, with no reload.
+            st.fragment(waiting_to_sync, run_every=5)(store)
+        narrowed = health.access_findings(stored) if current.may("see restricted records") else []
+        if narrowed:
+            # Rows nobody can place are hidden from most members: a record "missing" for them.
+            st.error(
+                ui.md(
+                    "**{} confidentiality problem{} in the data.** Rows whose visibility or "
+                    "access cannot be read are treated as restricted until fixed; see Settings.",
+                    len(narrowed),
+                    "s" * (len(narrowed) != 1),
+                ),
+                icon=":material/visibility_off:",
+            )
+        if problems and current.may("change settings"):
+            st.page_link(
+                "pages/settings.py",
+                label=ui.md("{} problem{} in the data", problems, "s" * (problems != 1)),
+                icon=":material/warning:",
+            )
+
+    page.run()

@@ -104,11 +104,11 @@ def _shortened(label: str, limit: int = LABEL_LIMIT) -> str:
     label = " ".join(str(label).split())
     if len(label) <= limit:
         return label
-    cut = label[: limit - 1]
-    space = cut.rfind(" ")
-    if space >= limit // 2:
-        cut = cut[:space]
-    return (cut.rstrip(" ,;:.-(") or cut) + "…"
+    # The last word boundary that leaves room for "…": before a space, or after a hyphen.
+    boundary = max(label.rfind(" ", 0, limit), label.rfind("-", 0, limit - 2) + 1)
+    # Cutting far back to reach a boundary would hide more of the name than it helps.
+    cut = label[:boundary] if boundary >= limit * 2 // 3 else label[: limit - 1]
+    return (cut.rstrip(" ,;:.(") or cut) + "…"
 
 
 def _both_ends(label: str, limit: int) -> str:

@@ -243,10 +243,12 @@ SYSTEM_FONT_DIRS = (
 SCRIPT_FONTS = tuple(
     f"NotoSans{script}-Regular.ttf"
     for script in (
-        "Hebrew Arabic Devanagari Bengali Gurmukhi Gujarati Oriya Tamil Telugu Kannada Malayalam "
-        "Sinhala Thai Lao Khmer Myanmar Ethiopic Armenian Georgian Thaana Syriac Cherokee "
-        "CanadianAboriginal Mongolian Tifinagh NKo Adlam Yi HanifiRohingya OlChiki Vai"
-    ).split()
+        *("Hebrew", "Arabic", "Devanagari", "Bengali", "Gurmukhi", "Gujarati", "Oriya", "Tamil"),
+        *("Telugu", "Kannada", "Malayalam", "Sinhala", "Thai", "Lao", "Khmer", "Myanmar"),
+        *("Ethiopic", "Armenian", "Georgian", "Thaana", "Syriac", "Cherokee", "Mongolian"),
+        *("CanadianAboriginal", "Tifinagh", "NKo", "Adlam", "Yi", "HanifiRohingya", "OlChiki"),
+        "Vai",
+    )
 )
 # Face 2 of the collection is Simplified Chinese; every face has all ideographs, kana and Hangul.
 CJK_FONT = ("NotoSansCJK-Regular.ttc", 2)

@@ -4,15 +4,20 @@ When Google Sheets (or a database server) does not answer even after the store's
 write is kept here, in a small SQLite file next to the app, and sent again in the background and
 whenever someone presses "Sync now". Every queued write carries the ids and stamps it was first
 tried with, so sending it again can never duplicate a row or overwrite someone else's change.
+
+The sender starts with the server (see lib/server.py), so writes that waited through a restart
+are sent as soon as the data source answers, whether or not anyone opens a page.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import threading
+import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +25,8 @@ from typing import Any
 
 from lib import localdb, schema
 from lib.store import Store, StoreError, UnavailableError
+
+_LOG = logging.getLogger(__name__)
 
 WAITING = "waiting"
 STUCK = "stuck"  # the store refused it (a conflict, a missing tab); a person must look
@@ -133,6 +140,15 @@ class Outbox:
     def waiting(self) -> int:
         return sum(entry.state == WAITING for entry in self.entries())
 
+    def holding(self, table: str, record_id: str) -> Entry | None:
+        """The queued write (waiting or stuck) that appends row ``record_id`` to ``table``."""
+        for entry in self.entries():
+            for op in entry.ops:
+                appends = op["op"] == "append" and op["table"] == table
+                if appends and any(row.get("id") == record_id for row in op["rows"]):
+                    return entry
+        return None
+
     def discard(self, entry_id: str) -> None:
         with self._connect() as connection:
             connection.execute("DELETE FROM entries WHERE id = ?", (entry_id,))
@@ -177,12 +193,18 @@ class Outbox:
 
 
 class SyncWorker:
-    """Sends waiting writes in the background: every ``interval`` seconds, or when nudged."""
+    """Sends waiting writes in the background: at once when started, then every ``interval``
+    seconds, or when nudged. While writes wait and the store does not answer, it tries again
+    sooner (``retry`` seconds, doubling up to ``interval``), so they land soon after it is back.
+    """
 
-    def __init__(self, outbox: Outbox, store: Store, interval: float = 30.0) -> None:
+    def __init__(
+        self, outbox: Outbox, store: Store, interval: float = 30.0, retry: float = 1.0
+    ) -> None:
         self.outbox = outbox
         self.store = store
         self.interval = interval
+        self.retry = retry
         self._wake = threading.Event()
         self._thread = threading.Thread(target=self._run, name="outbox-sync", daemon=True)
         self._thread.start()
@@ -191,8 +213,40 @@ class SyncWorker:
         self._wake.set()
 
     def _run(self) -> None:
+        delay = 0.0  # writes may have waited through a restart: try them now
         while True:
-            self._wake.wait(self.interval)
+            self._wake.wait(delay)
             self._wake.clear()
-            if self.outbox.waiting():
-                self.outbox.replay(self.store)
+            try:
+                if self.outbox.waiting():
+                    self.outbox.replay(self.store)
+                still = self.outbox.waiting()
+            except Exception:  # a failed round must not end the sender for this process
+                _LOG.exception("Sending the waiting writes failed; trying again later.")
+                still = True
+            delay = min(max(delay * 2, self.retry), self.interval) if still else self.interval
+
+
+def start_when_ready(
+    open_store: Callable[[], Store],
+    sender_for: Callable[[Store], SyncWorker],
+    retry: float = 5.0,
+) -> threading.Thread:
+    """Start the sender of the configured store's waiting writes, without waiting for a visit.
+
+    Called once when the server starts. Opening the store can fail then (no network yet, a
+    secrets file being fixed): it is tried again every ``retry`` seconds until it opens.
+    """
+
+    def run() -> None:
+        while True:
+            try:
+                sender_for(open_store()).nudge()
+                return
+            except Exception as error:  # anything that stops it opening now may pass
+                _LOG.warning("The data source did not open (%s); trying again.", error)
+                time.sleep(retry)
+
+    thread = threading.Thread(target=run, name="outbox-start", daemon=True)
+    thread.start()
+    return thread

@@ -8,6 +8,7 @@ Run ``python -m lib.sample`` (``make demo``) to load it into the configured stor
 
 from __future__ import annotations
 
+import functools
 import sys
 import tomllib
 from collections.abc import Mapping
@@ -24,6 +25,11 @@ SAMPLE_DIR = PROJECT_ROOT / "data" / "sample"
 # The tables the sample has, in the order that never leaves rows pointing at nothing.
 LOAD_ORDER = tuple(name for name in schema.DEPENDENCY_ORDER if name not in ("settings", "audit"))
 CORE_TABLES = ("candidates", "issues", "partners", "interactions", "commitments")
+
+
+class SampleRefused(StoreError):
+    """The store holds records or members of the coalition's own: the sample's fictional ones
+    (an admin among its members) must never mix with them."""
 
 
 def anchor_date(sample_dir: Path = SAMPLE_DIR) -> date:
@@ -60,12 +66,51 @@ def is_empty(tables: Mapping[str, pd.DataFrame]) -> bool:
     return all(tables[name].empty for name in CORE_TABLES)
 
 
+@functools.cache
+def _sample_keys(sample_dir: Path = SAMPLE_DIR) -> dict[str, frozenset[str]]:
+    keys = {}
+    for name in LOAD_ORDER:
+        key = schema.table(name).key
+        assert key is not None
+        frame = pd.read_csv(sample_dir / f"{name}.csv", dtype=str, keep_default_na=False)
+        keys[name] = frozenset(frame[key])
+    return keys
+
+
+def own_records(tables: Mapping[str, pd.DataFrame]) -> list[str]:
+    """The tables holding records that are not the sample's: the coalition's own data or
+    members. Settings and the audit log do not count; nor does the sample itself, so that a
+    load cut short can be finished."""
+    keys = _sample_keys()
+    return [
+        name
+        for name in LOAD_ORDER
+        if not set(tables[name][schema.table(name).key]) <= keys[name]  # type: ignore[index]
+    ]
+
+
+def may_load(tables: Mapping[str, pd.DataFrame]) -> bool:
+    """Whether the sample may go into a store holding ``tables``: only one with no records and
+    no members of its own."""
+    return not own_records(tables)
+
+
 def load_sample(store: Store, today: date | None = None) -> dict[str, int]:
     """Add the sample's rows that the store lacks; returns how many rows each table gained.
 
+    Only into a store with no records and no members of its own (see :func:`own_records`),
+    checked on a fresh read just before writing; raises :class:`SampleRefused` otherwise.
     Loading twice adds nothing the second time: rows are matched by their fixed ids.
     """
+    store.clear_cache()  # decide on the store as it is now, not on a read from a while ago
     existing = store.read_all()
+    own = own_records(existing)
+    if own:
+        raise SampleRefused(
+            "The sample coalition goes only into an empty tracker, and this one already has "
+            f"{' and '.join(', '.join(own).rsplit(', ', 1))} of its own. Its fictional "
+            "records and members would mix with them, so nothing was added."
+        )
     added = {}
     for name, frame in sample_tables(today or date.today()).items():
         key = schema.table(name).key

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
+import threading
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -267,3 +270,82 @@ __all__ = ["Markdown", "md"]  # every text with user values reaches Streamlit th
 
 def problem_count(frames: dict[str, pd.DataFrame]) -> int:
     return sum(len(schema.problems_of(frame)) for frame in frames.values())
+
+
+_DOWNLOADS = "ui.downloads"
+
+
+class DownloadBuild:
+    """One download button's file, built when clicked on a thread of Streamlit's own.
+
+    Streamlit calls the builder outside the page script, where nothing can be shown, and on an
+    error only shows a generic note under the button for a few seconds. This remembers the
+    failure so the page can say so, and lets the rerun that the click starts wait for the build.
+    """
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self.started = 0
+        self.finished = 0
+        self.waited_for = 0
+        self.failure: Exception | None = None
+
+    def run(self, build: Callable[[], bytes], name: str) -> bytes:
+        with self._changed:
+            self.started += 1
+        try:
+            return build()
+        except Exception as error:
+            logging.getLogger(__name__).exception("Building the download %s failed", name)
+            with self._changed:
+                self.failure = error
+            raise  # Streamlit then sends no file rather than a broken one
+        finally:
+            with self._changed:
+                self.finished += 1
+                self._changed.notify_all()
+
+    def wait(self, start_within: float = 3.0, finish_within: float = 120.0) -> None:
+        """Wait for the build a click started (the browser asks for it just after the rerun)."""
+        with self._changed:
+            if self._changed.wait_for(lambda: self.started > self.waited_for, start_within):
+                self._changed.wait_for(lambda: self.finished >= self.started, finish_within)
+            self.waited_for = self.started
+
+    def take_failure(self) -> Exception | None:
+        with self._changed:
+            failure, self.failure = self.failure, None
+            return failure
+
+
+def download(
+    label: str,
+    build: Callable[[], bytes],
+    file_name: str,
+    mime: str,
+    *,
+    key: str | None = None,
+    icon: str = ":material/download:",
+) -> None:
+    """A download button whose file is built only when clicked; if building it fails, the
+    failure is logged and the page says so in plain words instead of downloading nothing."""
+    from lib.export import safe_file_name
+
+    key = key or f"download.{label}"
+    builds = st.session_state.setdefault(_DOWNLOADS, {})
+    state = builds.setdefault(key, DownloadBuild())
+    st.download_button(
+        md("{}", label),
+        lambda: state.run(build, file_name),
+        file_name=safe_file_name(file_name),
+        mime=mime,
+        icon=icon,
+        key=key,
+        on_click=state.wait,
+    )
+    if state.take_failure() is not None:
+        st.error(
+            "The file could not be made, so nothing was downloaded. Try again; if it fails "
+            "again, tell whoever runs this app (the details are in its log).",
+            icon=":material/error:",
+        )

@@ -152,20 +152,22 @@ st.dataframe(
     },
 )
 download_csv, download_xlsx = st.columns(2)
-download_csv.download_button(
-    "Download CSV",
-    lambda: export.csv_bytes(readable),  # built on click, not on every rerun
-    file_name=f"commitments-{today}.csv",
-    mime="text/csv",
-    icon=":material/download:",
-)
-download_xlsx.download_button(
-    "Download Excel",
-    lambda: export.xlsx_bytes({"Commitments": readable}),
-    file_name=f"commitments-{today}.xlsx",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    icon=":material/download:",
-)
+with download_csv:
+    ui.download(
+        "Download CSV",
+        lambda: export.csv_bytes(readable),  # built on click, not on every rerun
+        file_name=f"commitments-{today}.csv",
+        mime="text/csv",
+        key="cmt.download.csv",
+    )
+with download_xlsx:
+    ui.download(
+        "Download Excel",
+        lambda: export.xlsx_bytes({"Commitments": readable}),
+        file_name=f"commitments-{today}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="cmt.download.xlsx",
+    )
 
 by_id = commitments.drop_duplicates("id").set_index("id")
 gone = [record_id for record_id in selection.ids if record_id not in by_id.index]
@@ -204,16 +206,14 @@ if gone:
         icon=":material/sync_problem:",
     )
 if away:
-    st.warning(
+    st.info(
         ui.md(
-            "{} you selected left the list since: someone changed {}. {} still selected; "
-            "check {} below before saving.",
-            plural(away, "commitment"),
-            "it" if away == 1 else "them",
-            "It is" if away == 1 else "They are",
-            "it" if away == 1 else "them",
+            "{} you selected changed and no longer {} these filters; {} still selected, below.",
+            "The commitment" if away == 1 else plural(away, "commitment"),
+            "matches" if away == 1 else "match",
+            "it is" if away == 1 else "they are",
         ),
-        icon=":material/sync_problem:",
+        icon=":material/filter_alt:",
     )
 if selected.empty:
     st.caption(
@@ -345,7 +345,7 @@ if pending:
             state["cmt.saved"] = message
             st.rerun()
         if message:
-            st.success(message, icon=":material/check_circle:")
+            st.success(ui.md("{}", message), icon=":material/check_circle:")
         store.clear_cache()
         latest = store.read("commitments").drop_duplicates("id").set_index("id")
         for conflict in outcome.conflicts:

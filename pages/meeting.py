@@ -132,14 +132,15 @@ for column, audience in zip(downloads[:2], digest.AUDIENCES, strict=True):
         return digest.build(everything, start, end, audience, settings.coalition_name, today)
 
     for name, render, extension, mime, icon in REPORT_BACK_FORMATS:
-        column.download_button(
-            f"{label}: {name}",
-            lambda built=built, render=render: render(built()),
-            file_name=f"report-back-{audience}-{start}-{end}.{extension}",
-            mime=mime,
-            icon=icon,
-            key=f"meeting.{extension}.{audience}",
-        )
+        with column:
+            ui.download(
+                ui.md("{}: {}", label, name),
+                lambda built=built, render=render: render(built()),
+                file_name=f"report-back-{audience}-{start}-{end}.{extension}",
+                mime=mime,
+                icon=icon,
+                key=f"meeting.{extension}.{audience}",
+            )
 with downloads[2]:
     person = st.selectbox(
         "Calendar for",
@@ -148,7 +149,7 @@ with downloads[2]:
         key="meeting.owner",
     )
 with downloads[3]:
-    st.download_button(
+    ui.download(
         "Follow-up dates (.ics)",
         lambda: calendar_ics.follow_up_calendar(everything, person or None, datetime.now()),
         file_name=f"follow-ups-{person or 'everyone'}.ics".replace(" ", "-"),

@@ -13,20 +13,35 @@ st.title("Coalition Tracker")
 tables = ui.tables()
 
 if sample.is_empty(tables) and not st.session_state.get("start_empty"):
+    current = ui.member()
+    if not current.may("change settings"):
+        st.subheader("Nothing recorded yet")
+        st.write(
+            "Your coalition's admin sets up its issues, partners and candidates in Settings; "
+            "the reports filed after meetings then show here."
+        )
+        if current.may("file reports"):
+            st.page_link("pages/report.py", label="File a report", icon=":material/edit_note:")
+        st.stop()
     st.subheader("Welcome! Your coalition's tracker is empty.")
+    # The sample's fictional members include an admin: never into a coalition that has members.
+    offer_sample = sample.may_load(tables)
     st.write(
         "Try it with a fictional sample coalition (4 partner organisations, 8 candidates, "
         "about 40 meeting reports), or start with your own issues and partners."
+        if offer_sample
+        else "Start with your own issues, partners and candidates in Settings."
     )
     load, empty = st.columns(2)
-    if load.button("Load the sample coalition", type="primary", width="stretch"):
+    if offer_sample and load.button("Load the sample coalition", type="primary", width="stretch"):
         try:
+            ui.authorise("change settings")  # asked now: the role may have changed meanwhile
             with st.spinner("Loading the sample coalition…"):
                 added = sample.load_sample(ui.store(), date.today())
         except StoreError as error:
-            st.error(f"The sample could not be loaded: {error}")
+            st.error(ui.md("**The sample was not loaded.** {}", error), icon=":material/error:")
         else:
-            st.toast(f"Loaded {sum(added.values())} sample records.")
+            st.toast(ui.md("Loaded {} sample records.", f"{sum(added.values()):,}"))
             st.rerun()
     if empty.button("Start empty", width="stretch"):
         st.session_state["start_empty"] = True

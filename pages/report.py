@@ -5,7 +5,7 @@ from datetime import date
 
 import streamlit as st
 
-from lib import access, coalition, outbox, report, schema, ui
+from lib import access, coalition, drafts, outbox, report, schema, ui
 from lib.store import StoreError
 from lib.text import join
 
@@ -85,17 +85,92 @@ def snapshot() -> dict:
 
 
 def draft_place() -> tuple[str, str]:
-    """Whose draft, on which data source."""
+    """Whose drafts, on which data source."""
     return ui.store().identity, ui.author()
 
 
-def restore_draft() -> None:
-    state.update(state.pop(key("offer")).values)
+def draft_id() -> str:
+    """This tab's report, also named in the address (``?draft=``) so that it survives a restart
+    of the app: the tab then gets the same report, with the same ids, back."""
+    return state[key("draft")]["id"]
 
 
-def discard_draft() -> None:
-    state.pop(key("offer"), None)
-    ui.report_drafts().discard(*draft_place())
+def keep_draft() -> None:
+    """Keep this tab's draft as typed, under its report's id; a blank form keeps nothing."""
+    current = None if report.is_blank(collect()) else snapshot()
+    if current != state.get(key("kept")):
+        if current is None:
+            ui.report_drafts().discard(*draft_place(), draft_id())
+        else:
+            ui.report_drafts().keep(*draft_place(), draft_id(), current)
+        state[key("kept")] = current
+
+
+def sent_before(report_id: str) -> drafts.Sent | None:
+    """Whether this person's report left a form already (stored, or waiting to sync). When the
+    data source cannot be read, only the outbox can tell; saving again is safe anyway."""
+    store = ui.store()
+    try:
+        interactions = store.read("interactions")
+    except StoreError:
+        interactions = None
+    return drafts.sent(report_id, ui.author(), interactions, ui.sync_worker(store).outbox)
+
+
+def open_draft(wanted: str | None) -> None:
+    """Start this tab's form: the report the address names if this person has it, else a new one.
+
+    After a restart the browser still shows what was typed but the server forgot the report's
+    ids; taking them from the kept draft means saving it again can never store a second copy.
+    """
+    state[key("draft")] = report.new_draft()
+    state.update(starting_values())
+    kept = ui.report_drafts().find(*draft_place(), wanted) if wanted else None
+    if kept is not None:
+        state.update(kept.values)
+        state[key("resumed")] = kept.saved_at
+    sent = sent_before(wanted) if wanted else None
+    if sent is None:
+        return
+    if kept is not None and sent.stored_at is not None:
+        save()  # it landed before the page could say so, perhaps not whole: finish it, once
+        if key("saved") in state:
+            return
+    state[key("draft")]["id"] = wanted
+    ui.report_drafts().discard(*draft_place(), wanted)
+    state[key("saved")] = {
+        "summary": [],
+        "candidate_id": sent.candidate_id,
+        "queued": sent.stored_at is None,
+        "already": sent.stored_at,
+    }
+
+
+def other_drafts() -> list[drafts.Draft]:
+    """This person's other unsent drafts (from other tabs, open or closed), to offer. A draft
+    whose report was stored or queued since is dropped instead: it is never offered again."""
+    offered = []
+    for kept in ui.report_drafts().unsent(*draft_place()):
+        if kept.id == draft_id():
+            continue
+        if sent_before(kept.id) is not None:
+            ui.report_drafts().discard(*draft_place(), kept.id)
+            continue
+        offered.append(kept)
+    return offered
+
+
+def restore_draft(chosen: str) -> None:
+    kept = ui.report_drafts().find(*draft_place(), chosen)
+    if kept is None:  # discarded or sent from another tab meanwhile
+        return
+    for name in [*widget_keys(), key("kept"), key("errors"), key("resumed")]:
+        state.pop(name, None)
+    state.update(kept.values)
+
+
+def discard_draft(chosen: str) -> None:
+    ui.report_drafts().discard(*draft_place(), chosen)
 
 
 def collect() -> dict:
@@ -147,6 +222,8 @@ def save() -> None:
         # Unchecked is not allowed: the draft stays here, and Try again checks once more.
         state[key("failure")] = f"Whether you may still file reports could not be checked: {error}"
         return
+    keep_draft()  # first: if the app stops from here on, this tab gets the same report back
+    sent = sent_before(draft["id"])  # written again all the same: it may have landed in part
     records = report.records(draft, ui.author(), schema.now_stamp())
     store = ui.store()
     label = f"Report {draft['date']}"
@@ -157,26 +234,63 @@ def save() -> None:
     except (StoreError, schema.InvalidValue) as error:
         state[key("failure")] = str(error)
         return
-    if key("offer") not in state:
-        ui.report_drafts().discard(*draft_place())
+    ui.report_drafts().discard(*draft_place(), draft_id())  # sent: never offered again
     tables = ui.last_tables()  # names for the summary, as the form showed them
     state[key("saved")] = {
         "summary": report.summary(records, tables["candidates"], tables["issues"]),
         "candidate_id": records["interactions"][0]["candidate_id"],
         "queued": not landed,
+        "already": sent.stored_at if sent else None,
     }
 
 
 def send_waiting() -> None:
     store = ui.store()
     ui.sync_worker(store).outbox.replay(store)
-    if not ui.sync_worker(store).outbox.waiting():
+
+
+def queued_status() -> None:
+    """The report kept on this computer, looked at again every few seconds until it is sent
+    (by the background sender, even when nobody presses anything)."""
+    waiting = ui.sync_worker(ui.store()).outbox.holding("interactions", draft_id())
+    if waiting is None:
         state[key("saved")]["queued"] = False
+        st.rerun()  # the whole page: the confirmation, and the sidebar's count of waiting changes
+    if waiting.state == outbox.STUCK:
+        st.error(
+            ui.md(
+                "**The data source refused this report:** {} It stays kept on this computer "
+                "until someone sorts it out; nothing is lost.",
+                waiting.last_error,
+            ),
+            icon=":material/error:",
+        )
+        return
+    st.warning(
+        "**Report kept on this computer.** The data source is not answering right now, so "
+        "your report waits here and is sent automatically as soon as it answers. Nothing is "
+        "lost, and it will not be sent twice.",
+        icon=":material/cloud_sync:",
+    )
+    st.button("Try sending now", on_click=send_waiting, icon=":material/sync:")
+
+
+def kept_note() -> None:
+    """When this tab's draft was last kept on this computer, looked at every half minute.
+
+    A page with a timer like this one is rerun by the browser as soon as it reconnects, so after
+    a restart of the app the form comes back (with a note by the Save button) before anyone
+    presses Save; without one, the first press would only reconnect, and seem to do nothing.
+    """
+    kept = ui.report_drafts().find(*draft_place(), draft_id())
+    if kept is not None:
+        st.caption(ui.md("Draft kept on this computer at {:%H:%M}.", kept.saved_at))
 
 
 def start_over() -> None:
     for name in [name for name in state if str(name).startswith(PREFIX)]:
         del state[name]
+    st.query_params.pop("draft", None)  # names the report just sent; the next gets its own
 
 
 def add_outcome(kind: str) -> None:
@@ -194,29 +308,30 @@ if key("refused") not in state:
 # else a save was just refused: the form stays, with why, so what was typed can be copied out;
 # every save asks again whether this person may file reports.
 tables = ui.tables()
-if key("draft") not in state:  # a new visit: offer what this person did not send last time
-    state[key("draft")] = report.new_draft()
-    state.update(starting_values())
-    kept = ui.report_drafts().find(*draft_place())
-    if kept is not None:
-        state[key("offer")] = kept
+if key("draft") not in state:
+    # A new session: a new tab, a reload, or this tab back after the app restarted.
+    open_draft(st.query_params.get("draft"))
 elif key("saved") not in state and key("date") not in state:
     # Back from another page, which cleared the widgets: put this draft back as it was kept.
     state.update(starting_values())
-    kept = ui.report_drafts().find(*draft_place())
-    this_draft = state[key("draft")]["id"]
-    if kept is not None and kept.values.get(key("draft"), {}).get("id") == this_draft:
+    kept = ui.report_drafts().find(*draft_place(), draft_id())
+    if kept is not None:
         state.update(kept.values)
+if st.query_params.get("draft") != draft_id():
+    st.query_params["draft"] = draft_id()
 
 saved = state.get(key("saved"))
 if saved and saved["queued"]:
-    st.warning(
-        "**Report kept on this computer.** The data source is not answering right now, so "
-        "your report waits here and is sent automatically as soon as it answers. Nothing is "
-        "lost, and it will not be sent twice.",
-        icon=":material/cloud_sync:",
+    # Sent in the background: the message changes by itself once the report has gone.
+    st.fragment(queued_status, run_every=2)()
+elif saved and saved.get("already") is not None:
+    st.success(
+        ui.md(
+            "**This report was already saved** at {}. It was not stored a second time.",
+            drafts.moment(saved["already"]),
+        ),
+        icon=":material/check_circle:",
     )
-    st.button("Try sending now", on_click=send_waiting, icon=":material/sync:")
 elif saved:
     st.success(
         "**Report saved.** Thank you: your coalition partners can see it now.",
@@ -249,23 +364,35 @@ linked = st.query_params.get("candidate")
 if linked in candidate_names and key("candidate") not in state:
     state[key("candidate")] = linked
 
-offer = state.get(key("offer"))
-if offer is not None:
-    chosen = offer.values.get(key("candidate"))
-    about = candidate_names.get(chosen) or offer.values.get(key("new.name")) or ""
+offers = other_drafts()
+if offers:
     with st.container(border=True):
-        st.markdown(
-            ui.md(
-                "**You have a report you did not send**{}, last changed {}.",
-                ui.md(" about {}", about) if about else ui.md(""),
-                f"{offer.saved_at:%A %d %B at %H:%M}",
+        for offer in offers:
+            chosen = offer.values.get(key("candidate"))
+            about = candidate_names.get(chosen) or offer.values.get(key("new.name")) or ""
+            st.markdown(
+                ui.md(
+                    "**You have a report you did not send**{}, last changed {}.",
+                    ui.md(" about {}", about) if about else ui.md(""),
+                    f"{offer.saved_at:%A %d %B at %H:%M}",
+                )
             )
-        )
-        restore, discard = st.columns(2)
-        restore.button(
-            "Restore it", type="primary", on_click=restore_draft, icon=":material/restore:"
-        )
-        discard.button("Discard it", on_click=discard_draft, icon=":material/delete:")
+            restore, discard = st.columns(2)
+            restore.button(
+                "Restore it",
+                key=key("restore", offer.id),
+                type="primary",
+                on_click=restore_draft,
+                args=(offer.id,),
+                icon=":material/restore:",
+            )
+            discard.button(
+                "Discard it",
+                key=key("discard", offer.id),
+                on_click=discard_draft,
+                args=(offer.id,),
+                icon=":material/delete:",
+            )
 
 form, guide = st.columns([3, 1], gap="large")
 with guide:
@@ -506,6 +633,23 @@ with form:
         captions=[schema.VISIBILITY_HELP[value] for value in schema.VISIBILITY.values],
     )
 
+    # Kept on every change, so a reload, a closed tab, a visit to another page or a restart of
+    # the app loses nothing; each tab keeps its own draft.
+    keep_draft()
+    st.fragment(kept_note, run_every=30)()
+    resumed = state.get(key("resumed"))
+    if resumed is not None:
+        st.info(
+            ui.md(
+                "**Your report is back.** This page lost its connection to the app (or was "
+                "opened again), so the form was filled in from the copy kept on this computer "
+                "at {:%H:%M}. Check it, then press **Save the report**: if it had already been "
+                "saved, you will be told, and it is never stored twice.",
+                resumed,
+            ),
+            icon=":material/restore:",
+        )
+
     errors = state.get(key("errors"), {})
     failure = state.get(key("failure"))
     if errors:
@@ -529,6 +673,7 @@ with form:
             ),
             icon=":material/cloud_off:",
         )
+    if failure:
         st.button(
             "Try again", type="primary", on_click=save, icon=":material/refresh:", width="stretch"
         )
@@ -540,13 +685,3 @@ with form:
             width="stretch",
             icon=":material/send:",
         )
-
-# Kept on every change, so a reload, a closed tab or a visit to another page loses nothing; not
-# while an older draft is on offer, which would be overwritten before anyone chose.
-current = None if report.is_blank(collect()) else snapshot()
-if key("offer") not in state and current != state.get(key("kept")):
-    if current is None:
-        ui.report_drafts().discard(*draft_place())
-    else:
-        ui.report_drafts().keep(*draft_place(), current)
-    state[key("kept")] = current

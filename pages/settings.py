@@ -705,12 +705,11 @@ def backup_section(store: Store, tables: dict[str, pd.DataFrame]) -> None:
             "Download the whole coalition as one Excel workbook: one sheet per table, the "
             "columns as the sheet contract lists them, every value as text."
         )
-        st.download_button(
+        ui.download(
             "Download the backup",
             lambda: transfer.backup_bytes(store.read_all()),  # built on click
             file_name=f"coalition-backup-{date.today()}.xlsx",
             mime=XLSX,
-            icon=":material/download:",
             key="settings.backup.download",
         )
     with restore:

@@ -95,8 +95,8 @@ def heatmap(names: list[str], issue_names: list[str], stance: str = "supports") 
 
 def bars(names: list[str], statuses: list[str]) -> go.Figure:
     people = candidates(names)
-    tally = analytics.status_tally(commitments_of(list(people["id"]), statuses), people)
-    return charts.status_bars(tally)
+    made = commitments_of(list(people["id"]), statuses)
+    return charts.status_bars(analytics.status_tally(made, analytics.names(people)))
 
 
 def test_user_text_reaches_every_figure_as_escaped_text_and_never_as_a_template() -> None:
@@ -104,8 +104,7 @@ def test_user_text_reaches_every_figure_as_escaped_text_and_never_as_a_template(
     commitments = commitments_of(list(people["id"]), ["kept", "broken", "stalled", "kept"])
     figures = {
         "positions": heatmap([*HOSTILE, LONG_NAME], HOSTILE_ISSUES, "unknown"),
-        "statuses": charts.status_bars(analytics.status_tally(commitments, people)),
-        "statuses by name": charts.status_bars(
+        "statuses": charts.status_bars(
             analytics.status_tally(commitments, analytics.names(people))
         ),
         "breakdown": charts.status_breakdown(commitments),
@@ -201,7 +200,7 @@ def test_a_long_name_is_cut_on_the_axes_and_shown_whole_on_hover() -> None:
     for figure in (matrix_figure, bars_figure):
         tick = figure.layout.yaxis.ticktext[list(figure.layout.yaxis.tickvals).index(whole)]
         assert len(tick) <= charts.LABEL_LIMIT and tick.endswith("…")
-        assert tick == "Alexandria Wordsworth-Montgomery of…"  # cut between words
+        assert tick == "Alexandria Wordsworth-Montgomery of the…"  # cut between words
         assert "Ana &lt;Lee&gt;" in figure.layout.yaxis.ticktext
         hover = [text.replace("<br>", " ") for _, text in strings(figure.data[0].customdata)]
         assert any(whole in text for text in hover)

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import functools
+import io
 import uuid
-from datetime import date
+from datetime import date, datetime
 
+import icalendar
+import openpyxl
 import pandas as pd
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from lib import schema
+from lib import calendar_ics, digest, export, schema, transfer
 from tests.conftest import Backend
+from tests.test_exports import csv_cells, follow_up_tables, unguarded_formulas
 
 # Text people (and hostile people) type: any printable unicode, formula starters, new lines.
 typed_text = st.text(
@@ -100,3 +105,99 @@ def test_any_commitment_round_trips_on_every_backend(
 
 def test_a_nul_character_is_dropped_rather_than_breaking_a_backend() -> None:
     assert schema.to_cells("commitments", {"text": "a\x00b"}) == {"text": "ab"}
+
+
+# --- every export survives any text ------------------------------------------------------------
+
+CONTROL_CHARACTERS = [chr(code) for code in range(0x20)] + ["\x7f", "\u2028"]
+# Any text at all (lone surrogates cannot be encoded, so no file could hold them), and text made
+# mostly of control characters, formula starters and right-to-left or wide letters.
+odd_text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=80) | st.lists(
+    st.sampled_from(
+        [*CONTROL_CHARACTERS, "\r\n", "a", "=", "+", "-", "@", " ", "王", "ש", "ب", "👍"]
+    ),
+    max_size=24,
+).map("".join)
+EXPORT_SETTINGS = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+
+
+@functools.cache
+def _follow_ups() -> dict[str, pd.DataFrame]:
+    return follow_up_tables("Jo")
+
+
+def follow_ups(owner: str, text: str) -> dict[str, pd.DataFrame]:
+    """The follow-up tables (read once: reading is slow) with this owner and commitment text."""
+    tables = {name: frame.copy() for name, frame in _follow_ups().items()}
+    tables["commitments"].loc[0, ["owner", "text"]] = [owner, text]
+    tables["actions"].loc[0, "owner"] = owner
+    return tables
+
+
+@EXPORT_SETTINGS
+@given(st.lists(odd_text, min_size=1, max_size=3), odd_text)
+def test_any_text_survives_the_csv_export(cells: list[str], header: str) -> None:
+    typed = [[header, "Other"], *[[cell, "x"] for cell in cells]]
+    rows = csv_cells(export.csv_bytes(pd.DataFrame(typed[1:], columns=typed[0])))
+    expected = [[export.neutralise(export.cell_text(value)) for value in row] for row in typed]
+    assert rows == expected
+    assert unguarded_formulas(rows) == []
+
+
+@EXPORT_SETTINGS
+@given(st.lists(odd_text, min_size=1, max_size=3), odd_text)
+def test_any_text_survives_the_excel_export(cells: list[str], header: str) -> None:
+    frame = pd.DataFrame({header: cells})
+    workbook = openpyxl.load_workbook(io.BytesIO(export.xlsx_bytes({"Commitments": frame})))
+    read = [
+        [cell or "" for cell in row] for row in workbook["Commitments"].iter_rows(values_only=True)
+    ]
+    assert read == [[export.cell_text(value)] for value in [header, *cells]]
+
+
+# Slow (a workbook of every table, written and read back): fewer examples.
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(name=odd_text, text=odd_text, owner=odd_text)
+def test_any_text_survives_a_backup(name: str, text: str, owner: str) -> None:
+    tables = follow_ups(owner, text)
+    tables["candidates"].loc[0, "name"] = name
+    restored = transfer.read_backup(transfer.backup_bytes(tables))
+    for table, column in (
+        ("candidates", "name"),
+        ("commitments", "text"),
+        ("commitments", "owner"),
+        ("actions", "owner"),
+    ):
+        assert restored[table][column].tolist() == [
+            export.cell_text(value) for value in tables[table][column]
+        ]
+
+
+@EXPORT_SETTINGS
+@given(owner=odd_text, text=odd_text)
+def test_any_text_survives_the_calendar(owner: str, text: str) -> None:
+    assume(owner != "Someone Else")
+    tables = follow_ups(owner, text)
+    data = calendar_ics.follow_up_calendar(tables, owner or None, datetime(2026, 11, 23))
+    events = {
+        str(event["uid"]): event for event in icalendar.Calendar.from_ical(data).walk("VEVENT")
+    }
+    expected = {"cmt-1", "act-1"} if owner else {"cmt-1", "cmt-2", "act-1"}
+    assert set(events) == {f"{record}@coalition-tracker" for record in expected}
+    mine = events["cmt-1@coalition-tracker"]
+    assert str(mine["summary"]) == export.one_line(f"Follow up: Ana Ruiz: {text}")
+    assert str(mine["description"]) == export.one_line(f"Owner: {owner or 'no owner yet'}")
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(heading=odd_text, lines=st.lists(odd_text, max_size=3))
+def test_any_text_survives_the_digest(heading: str, lines: list[str]) -> None:
+    built = digest.Digest(
+        heading,
+        "For: coalition members.",
+        [digest.Section("New", parts=[digest.Section(heading, lines)])],
+    )
+    assert digest.to_pdf(built).startswith(b"%PDF")
+    assert "\r" not in digest.to_markdown(built)

@@ -108,7 +108,7 @@ def test_namesakes_ignore_case_accents_and_spaces_and_nothing_else() -> None:
     assert report.namesakes("   ", candidates).empty
     assert report.namesakes("Marcus Bell", candidates, "c2").empty  # not the new one itself
     found = report.namesakes("Marcus Bell", candidates)
-    assert report.describe_namesakes(found) == text.md("Marcus Bell · Mayor (archived)")
+    assert report.describe_namesakes(found) == text.md("{}", "Marcus Bell · Mayor (archived)")
 
 
 def test_a_new_candidate_named_like_an_existing_one_is_added_only_once_confirmed(
@@ -157,7 +157,7 @@ def test_names_in_the_warning_and_the_summary_are_shown_as_text(sample_store: Sq
     at.checkbox(key="report.new.different_person").check().run()
     click(at, "Save the report")
     summary = " ".join(element.value for element in at.markdown)
-    assert text.md("New candidate added: {}.", HOSTILE) in summary
+    assert text.md("- {}", f"New candidate added: {HOSTILE}.") in summary
 
 
 # --- 13. a candidate whose id a person typed as "new" ------------------------------------------
@@ -272,3 +272,29 @@ def test_a_report_that_passes_validation_fits_every_cell_it_writes() -> None:
             schema.to_cells(table, row)  # raises InvalidValue for a cell that cannot be written
     [audit] = written["audit"]
     assert len(audit["detail"]) < 200
+
+
+@pytest.mark.parametrize("kind", [None, *report.QUOTE_KINDS])
+def test_at_every_length_around_the_limit_either_validation_refuses_or_the_cell_is_written(
+    kind: str | None,
+) -> None:
+    day = date(2026, 11, 23)
+    for length in range(schema.MAX_CELL_CHARS - 16, schema.MAX_CELL_CHARS + 2):
+        tags = ["p" * (length - 30_002), "r" * 30_000]  # joined with the app's separator
+        draft = {
+            **report.new_draft(),
+            "date": day,
+            "candidate_id": "cand-1",
+            "quotes": "q" * length,
+            "quote_kind": kind,
+            "candidate_priorities": tags,
+        }
+        refused = report.validate(draft, day)
+        interaction = report.records(draft, "jo@example.org", schema.now_stamp())["interactions"][0]
+        for field in ("quotes", "candidate_priorities"):
+            try:
+                schema.to_cells("interactions", {field: interaction[field]})
+            except schema.InvalidValue:
+                assert field in refused, (field, length)
+            else:
+                assert field not in refused, (field, length)

@@ -83,8 +83,8 @@ def start_app(
         try:
             if requests.get(f"{url}/_stcore/health", timeout=2).text == "ok":
                 return process, url
-        except requests.ConnectionError:
-            pass
+        except (requests.ConnectionError, requests.Timeout):
+            pass  # not listening yet, or listening while it still loads the app
         time.sleep(0.3)
     process.kill()
     raise RuntimeError(f"streamlit did not become healthy in 60 s; see {log}")

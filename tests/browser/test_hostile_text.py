@@ -1,0 +1,123 @@
+"""Names carrying Markdown, HTML and external links are shown as the characters typed, on every
+page, and nothing makes the browser fetch anything from another address (no tracking pixel)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+from playwright.sync_api import Browser, Page, Request
+
+from lib import coalition
+from lib.sample import load_sample
+from lib.store.sql import SqlStore
+from tests.browser.conftest import OUTPUT, AppServer, start_app, wait_for_drawing
+
+pytestmark = pytest.mark.browser
+
+OUTSIDE = "203.0.113.9"  # TEST-NET-3: nothing answers there, and no request may try
+CANDIDATE = "<b>Ann</b> **Bo** $x$ :red[Cy]"
+ISSUE = f"![p](http://{OUTSIDE}/p.png) Parks"
+COALITION = f"[Click](http://{OUTSIDE}/) <img src=http://{OUTSIDE}/i.png>"
+WEBSITE = f"https://ok.example)![x](http://{OUTSIDE}/x.png)"
+TAKEAWAY = f"Line one\n===\nsee https://{OUTSIDE}/more and <span style='color:red'>red</span>"
+
+
+@pytest.fixture(scope="module")
+def hostile_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[AppServer, str]]:
+    directory = tmp_path_factory.mktemp("hostile")
+    url = f"sqlite:///{directory / 'tracker.db'}"
+    store = SqlStore(url)
+    store.ensure_schema()
+    load_sample(store, date.today())
+    candidates = store.read("candidates")
+    target = candidates.iloc[0]
+    store.update("candidates", target["id"], {"name": CANDIDATE, "website": WEBSITE})
+    issue = store.read("issues").iloc[0]
+    store.update("issues", issue["id"], {"name": ISSUE})
+    coalition.save_setting(store, "coalition_name", COALITION, "test", store.read("settings"))
+    interactions = store.read("interactions")
+    shared = interactions[
+        (interactions["candidate_id"] == target["id"])
+        & (interactions["visibility"] != "restricted")
+    ].iloc[0]
+    store.update("interactions", shared["id"], {"takeaways": TAKEAWAY})
+    store.engine.dispose()
+    process, address = start_app(url, OUTPUT / "streamlit-hostile.log")
+    try:
+        yield AppServer(address, url), target["id"]
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def _visit(page: Page, address: str) -> str:
+    page.goto(address)
+    wait_for_drawing(page)
+    assert page.locator("[data-testid='stException']").count() == 0
+    return page.locator("[data-testid='stApp']").inner_text()
+
+
+def test_hostile_names_show_as_text_and_fetch_nothing_from_outside(
+    hostile_app: tuple[AppServer, str], browser: Browser
+) -> None:
+    server, candidate_id = hostile_app
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    outside: list[str] = []
+
+    def record(request: Request) -> None:
+        if not request.url.startswith((server.url, "data:", "blob:")):
+            outside.append(request.url)
+
+    page.on("request", record)
+    paths = [
+        "",
+        "report",
+        "candidates",
+        f"candidates?candidate={candidate_id}",
+        "commitments",
+        "meeting",
+        "settings",
+    ]
+    for path in paths:
+        shown = _visit(page, f"{server.url}/{path}")
+        name = path.split("?")[0] or "overview"
+        page.screenshot(path=OUTPUT / f"hostile-{name}.png", full_page=True)
+        # Nothing typed became an image, a link or formatting.
+        assert page.locator(f"img[src*='{OUTSIDE}']").count() == 0, path
+        assert page.locator(f"a[href*='{OUTSIDE}']").count() == 0, path
+        assert page.locator("[data-testid='stMain'] .katex").count() == 0, path
+        assert page.locator("[data-testid='stMain'] strong:text-is('Bo')").count() == 0, path
+        if path in ("candidates", "commitments", "meeting"):
+            charts = page.locator(".js-plotly-plot").all_inner_texts()
+            assert any("<b>Ann</b>" in text for text in charts), path  # the tags, as text
+            assert page.locator(".js-plotly-plot b, .js-plotly-plot a").count() == 0, path
+        if path.startswith("candidates?"):
+            assert page.locator("[data-testid='stMain'] h1").first.inner_text() == CANDIDATE
+            assert "Line one" in shown and "===" in shown
+            assert (
+                page.locator("[data-testid='stMain'] h1, h2, h3")
+                .filter(has_text="Line one")
+                .count()
+                == 0
+            )
+            assert "Campaign website" not in shown  # an address that is not one is not linked
+        if path == "meeting":
+            assert COALITION in shown
+    assert outside == []
+    context.close()
+
+
+def test_tables_offer_no_raw_download(hostile_app: tuple[AppServer, str], page: Page) -> None:
+    server, _ = hostile_app
+    _visit(page, f"{server.url}/commitments")
+    table = page.locator("[data-testid='stDataFrame']").first
+    table.hover()
+    toolbar = page.locator("[data-testid='stElementToolbar']").first
+    toolbar.wait_for(state="attached", timeout=10_000)
+    assert toolbar.locator("button[aria-label*='ownload']").count() == 0
+    # The app's own export is there instead, and it neutralises formulas.
+    assert page.get_by_role("button", name="Download CSV").count() == 1
+
