@@ -174,7 +174,12 @@ def authorise(action: str) -> access.Member:
     """
     current = member()
     if current is None:
-        raise access.NotAllowed("You are not signed in any more. Sign in again to save.")
+        raise access.NotAllowed(
+            "Your access was removed or deactivated, so this was not saved. Ask your coalition "
+            "admin if you need access; what you typed is still here."
+            if st.user.get("is_logged_in")
+            else "You are not signed in any more. Sign in again to save."
+        )
     if current is access.LOCAL:  # sign-in is off: the one local user is the admin
         return current
     return access.authorise(store(), current.email, action)

@@ -517,7 +517,10 @@ def copy_section(
     bar = st.progress(0.0, text="Starting the copy…")
 
     def progress(done: int, total: int, table: str) -> None:
-        bar.progress(done / total if total else 1.0, text=f"Copying {table}: {done:,} of {total:,}")
+        bar.progress(
+            done / total if total else 1.0,
+            text=ui.md("Copying {}: {:,} of {:,}", table, done, total),
+        )
 
     try:
         report = transfer.copy(source, target, progress)
@@ -608,9 +611,11 @@ def sheet_section(store: Store | None, secrets: dict) -> None:
         missing = [*connection.missing_tabs, *connection.missing_columns]
         if missing:
             st.markdown(
-                "The app needs one tab per table, each with its header row. Missing: "
-                + ", ".join(f"`{name}`" for name in missing)
-                + ". Creating them changes nothing else in the sheet."
+                ui.md(
+                    "The app needs one tab per table, each with its header row. Missing: {}. "
+                    "Creating them changes nothing else in the sheet.",
+                    ", ".join(missing),
+                )
             )
             if (
                 st.button("Create the tabs", key="settings.sheet.create", type="primary")
@@ -781,7 +786,8 @@ def backup_section(store: Store, tables: dict[str, pd.DataFrame]) -> None:
                 backup_tables,
                 store,
                 lambda done, all_, table: bar.progress(
-                    done / all_ if all_ else 1.0, text=f"Restoring {table}: {done:,} of {all_:,}"
+                    done / all_ if all_ else 1.0,
+                    text=ui.md("Restoring {}: {:,} of {:,}", table, done, all_),
                 ),
             )
         except (StoreError, schema.InvalidValue) as error:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -65,6 +66,12 @@ def sheet_secrets(key: str) -> dict:
             }
         }
     }
+
+
+def as_read(markdown: str) -> str:
+    """What a person reads in an element's Markdown: the escapes that keep user text from being
+    read as Markdown (lib/text.py) taken out."""
+    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 def metrics(at: AppTest) -> dict[str, str]:

@@ -32,7 +32,8 @@ Where the fake knowingly differs from Google:
   later append lands in the gap; gspread's insert_row/insert_cols work) but Google's exact
   heuristics are unpublished. Like Google, append adds rows and columns to the grid as needed.
 * Only the batchUpdate requests addSheet, deleteSheet, updateSheetProperties, appendDimension,
-  insertDimension and deleteDimension exist; others, the Drive API (``client.open(title)``,
+  insertDimension, deleteDimension and appendCells (userEnteredValue only: stringValue,
+  numberValue, boolValue, formulaValue) exist; others, the Drive API (``client.open(title)``,
   ``list_spreadsheet_files``, export, permissions) and ``spreadsheets.sheets.copyTo`` raise
   NotImplementedError. ``fields`` and ``includeGridData`` of spreadsheets.get are ignored (full
   metadata, never grid data). Named ranges, formatting, notes and merges do not exist.
@@ -1128,6 +1129,7 @@ class FakeSheets:
             "appendDimension": _append_dimension,
             "insertDimension": _insert_dimension,
             "deleteDimension": _delete_dimension,
+            "appendCells": _append_cells,
         }
 
     def _add_sheet(
@@ -1555,6 +1557,40 @@ def _append_dimension(
         sheet.resize(sheet.row_count + length, sheet.column_count)
     else:
         sheet.resize(sheet.row_count, sheet.column_count + length)
+    return {}
+
+
+_CELL_VALUES = {
+    "stringValue": "text",
+    "numberValue": "number",
+    "boolValue": "bool",
+    "formulaValue": "formula",
+}
+
+
+def _append_cells(sheets: list[_Sheet], arguments: dict[str, Any], where: str) -> dict[str, Any]:
+    """Rows after the last row with data, the grid growing as needed (as Google does)."""
+    sheet = _sheet_by_id(sheets, arguments.get("sheetId"), where)
+    if not arguments.get("fields"):
+        raise _ApiError(400, f"{where}: At least one field must be specified in 'fields'.")
+    if arguments["fields"] not in ("userEnteredValue", "*"):
+        raise NotImplementedError("FakeSheets appendCells knows only userEnteredValue fields.")
+    rows = arguments.get("rows", [])
+    start = sheet.last_filled_row() + 1
+    widest = max((len(row.get("values", [])) for row in rows), default=0)
+    if widest > sheet.column_count:
+        raise _ApiError(400, f"{where}: Range exceeds grid limits ({widest} columns).")
+    if start + len(rows) - 1 > sheet.row_count:
+        sheet.resize(start + len(rows) - 1, sheet.column_count)
+    for offset, row in enumerate(rows):
+        for column, cell in enumerate(row.get("values", []), start=1):
+            entered = cell.get("userEnteredValue")
+            if not entered:
+                continue
+            [(kind, value)] = entered.items()
+            if kind not in _CELL_VALUES:
+                raise _ApiError(400, f"{where}: Unknown value kind {kind!r}.")
+            sheet.put(start + offset, column, StoredCell(_CELL_VALUES[kind], value))
     return {}
 
 

@@ -262,7 +262,7 @@ def test_the_meeting_page_shows_no_restricted_record(sample_store: SqlStore) -> 
     secrets = restricted_texts(tables)
     assert secrets
     assert [secret for secret in secrets if secret[:40] in shown.replace("\\", "")] == []
-    headers = [element.value for element in at.header]
+    headers = [element.value.replace("\\", "") for element in at.header]
     assert headers[:6] == [
         f"New since {TODAY - timedelta(days=14)}",
         "Where candidates stand",
@@ -280,7 +280,7 @@ def test_the_meeting_starts_from_the_last_saved_meeting(sample_store: SqlStore) 
     )
     at = app("pages/meeting.py")
     assert at.date_input(key="meeting.since").value == last
-    assert at.header[0].value == f"New since {last}"
+    assert at.header[0].value.replace("\\", "") == f"New since {last}"
     [mark] = [button for button in at.button if button.label.startswith("Save today")]
     mark.click().run()
     sample_store.clear_cache()

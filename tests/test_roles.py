@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from lib import access, coalition, schema
 from lib.store.sql import PROJECT_ROOT, SqlStore
-from tests.apptest import PAGES, app
+from tests.apptest import PAGES, app, as_read
 
 AUTH = {
     "auth": {
@@ -264,7 +264,7 @@ def test_a_missing_sign_in_secret_is_named(sample_store: SqlStore) -> None:
     }
     at = app(None, incomplete, {"is_logged_in": False})
     assert not at.exception
-    assert "auth.client_secret is missing in .streamlit/secrets.toml" in at.error[0].value
+    assert "auth.client_secret is missing in .streamlit/secrets.toml" in as_read(at.error[0].value)
     assert not at.button
 
 

@@ -52,9 +52,12 @@ MARKDOWN_CALLS = {
     "select_slider",
     "file_uploader",
     "tabs",
+    "progress",
 }
+# The functions that build the app's Markdown with every value escaped (lib/text.py).
+BUILDERS = {"ui.md", "text.md", "text.join"}
 # Keyword arguments rendered as Markdown too.
-MARKDOWN_KEYWORDS = {"body", "label", "help", "caption"}
+MARKDOWN_KEYWORDS = {"body", "label", "help", "caption", "text"}
 
 
 def _is_safe(node: ast.expr) -> bool:
@@ -62,8 +65,11 @@ def _is_safe(node: ast.expr) -> bool:
     if isinstance(node, ast.Constant):
         return isinstance(node.value, str | type(None))
     if isinstance(node, ast.Call):
-        name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
-        return name in {"md", "join"}
+        function = node.func
+        if isinstance(function, ast.Attribute):  # ui.md(...), text.join(...), never "".join
+            owner = function.value
+            return isinstance(owner, ast.Name) and f"{owner.id}.{function.attr}" in BUILDERS
+        return isinstance(function, ast.Name) and function.id in {"md", "join"}
     if isinstance(node, ast.IfExp):
         return _is_safe(node.body) and _is_safe(node.orelse)
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
@@ -84,7 +90,8 @@ def unescaped_calls(source: str) -> list[str]:
                 found.append(f"line {node.lineno}: unsafe_allow_html")
         if node.func.attr not in MARKDOWN_CALLS:
             continue
-        shown = node.args[:1] + [k.value for k in node.keywords if k.arg in MARKDOWN_KEYWORDS]
+        first = node.args[:1] if node.func.attr != "progress" else []  # its first is a number
+        shown = first + [k.value for k in node.keywords if k.arg in MARKDOWN_KEYWORDS]
         found += [
             f"line {node.lineno}: {node.func.attr}({ast.unparse(argument)[:60]})"
             for argument in shown
@@ -106,8 +113,10 @@ def test_the_check_catches_what_it_must() -> None:
         "st.expander(title)\n"
         "st.markdown(text, unsafe_allow_html=True)\n"
         "st.error(f'{error}')\n"
+        "st.warning(', '.join(names))\n"
+        "st.progress(0.5, text=f'Copying {table}')\n"
     )
-    assert len(caught) == 7
+    assert len(caught) == 9
     assert unescaped_calls("st.title(ui.md('{}', name))\nst.caption('Plain words')\n") == []
 
 

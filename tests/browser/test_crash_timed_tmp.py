@@ -1,0 +1,290 @@
+"""The app's server killed (SIGKILL) while people save reports, then started again on the same
+port and database: the open tabs reconnect by themselves, every report is stored exactly once,
+each tab keeps its own draft, and writes that waited go out as soon as the server is up.
+
+Each test runs its own server on a fresh SQLite database, with its own outbox and drafts file.
+"""
+
+from __future__ import annotations
+
+import re
+import signal
+import sqlite3
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import closing
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from lib import access, outbox, report
+from lib.sample import load_sample
+from lib.store.sql import SqlStore
+from tests.browser.conftest import OUTPUT, start_app, wait_for_app
+from tests.browser.test_journeys import choose, press, type_into
+from tests.pgserver import free_port
+
+pytestmark = pytest.mark.browser
+RECONNECT = 45_000  # ms: a restart, then the browser's next try to reconnect
+
+
+@dataclass
+class Server:
+    """The app on one port and one SQLite database, killed and started again at will."""
+
+    database: Path
+    name: str
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen | None = None
+    url: str = ""
+    starts: int = 0
+
+    @property
+    def database_url(self) -> str:
+        return f"sqlite:///{self.database}"
+
+    def start(self) -> float:
+        """Start it; returns when it answered its health check (time.monotonic())."""
+        self.starts += 1
+        log = OUTPUT / f"streamlit-crash-{self.name}-{self.starts}.log"
+        t0 = time.monotonic()
+        self.process, self.url = start_app(self.database_url, log, port=self.port)
+        print("START", self.name[:20], round(time.monotonic() - t0, 2), flush=True)
+        return time.monotonic()
+
+    def kill(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+    def count(self, table: str, column: str, value: str) -> int:
+        with closing(sqlite3.connect(self.database)) as connection:
+            query = f"SELECT COUNT(*) FROM {table} WHERE {column} = ?"
+            return connection.execute(query, (value,)).fetchone()[0]
+
+
+@pytest.fixture
+def server(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> Iterator[Server]:
+    OUTPUT.mkdir(exist_ok=True)
+    database = tmp_path / "tracker.db"
+    store = SqlStore(f"sqlite:///{database}")
+    store.ensure_schema()
+    load_sample(store, date.today())
+    store.engine.dispose()
+    monkeypatch.setenv("TRACKER_OUTBOX_PATH", str(tmp_path / "outbox.db"))  # drafts too
+    started = Server(database, request.node.name)
+    try:
+        yield started
+    finally:
+        started.kill()
+
+
+def write_lock(database: Path) -> sqlite3.Connection:
+    """Hold the database's write lock: readers carry on, a write waits (the data source is not
+    answering), and nothing is written until the lock goes."""
+    connection = sqlite3.connect(database, isolation_level=None)
+    connection.execute("BEGIN IMMEDIATE")
+    return connection
+
+
+def report_tab(page: Page, url: str, candidate: str, takeaways: str) -> str:
+    """Type a report in ``page``; returns the id of the report, as the address names it."""
+    page.goto(f"{url}/report")
+    wait_for_app(page)
+    choose(page, "Candidate", candidate)
+    type_into(page.get_by_label("Key takeaways"), takeaways)
+    press(page, "Add a commitment")
+    type_into(page.get_by_label("What they committed to"), f"{takeaways}: a commitment")
+    choose(page, "Issue", "Tenant right to counsel")
+    expect(page).to_have_url(re.compile(r"[?&]draft=int-"))
+    return re.search(r"draft=(int-[0-9a-f]+)", page.url).group(1)
+
+
+def kill_when_stored(server: Server, takeaways: str) -> threading.Thread:
+    """SIGKILL the server the moment the report's interaction is in the database: after the
+    write, before the page could say "Report saved."."""
+
+    def watch() -> None:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if server.count("interactions", "takeaways", takeaways):
+                server.kill()
+                return
+            time.sleep(0.002)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    return watcher
+
+
+def offers(page: Page) -> int:
+    return page.get_by_text("You have a report you did not send").count()
+
+
+def test_a_report_stored_as_the_server_died_is_not_stored_again(
+    browser: Browser, server: Server
+) -> None:
+    server.start()
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    takeaways = "Stored as the server died"
+    report_tab(page, server.url, "Tom Whitaker", takeaways)
+
+    watcher = kill_when_stored(server, takeaways)
+    page.get_by_role("button", name="Save the report").click()
+    watcher.join()
+    assert server.process.returncode == -signal.SIGKILL
+    assert server.count("interactions", "takeaways", takeaways) == 1
+    confirmed = page.get_by_text("Report saved.").count()  # the window: not seen, normally
+
+    server.start()
+    # The tab reconnects by itself and says what happened, in place of the form.
+    expect(page.get_by_text("This report was already saved")).to_be_visible(timeout=RECONNECT)
+    expect(page.get_by_role("button", name="Save the report")).to_have_count(0)
+    page.screenshot(path=OUTPUT / "crash-already-saved.png")
+    assert server.count("interactions", "takeaways", takeaways) == 1, confirmed
+    assert server.count("commitments", "text", f"{takeaways}: a commitment") == 1
+
+    press(page, "File another report")
+    assert offers(page) == 0  # the saved draft is not offered again
+    context.close()
+
+
+def test_reports_being_saved_when_the_server_died_are_each_stored_once(
+    browser: Browser, server: Server
+) -> None:
+    server.start()
+    __import__('builtins').mark(3)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    __import__('builtins').mark(4)
+    first, second = context.new_page(), context.new_page()
+    __import__('builtins').mark(5)
+    first_id = report_tab(first, server.url, "Tom Whitaker", "Typed in the first tab")
+    __import__('builtins').mark(6)
+    second_id = report_tab(second, server.url, "Ray Dunmore", "Typed in the second tab")
+    __import__('builtins').mark(7)
+    assert first_id != second_id  # one draft per tab, not one per person
+    __import__('builtins').mark(8)
+
+    lock = write_lock(server.database)  # the Save below cannot finish its write
+    __import__('builtins').mark(10)
+    first.get_by_role("button", name="Save the report").click()
+    __import__('builtins').mark(11)
+    first.get_by_test_id("stStatusWidget").wait_for()  # the server is at it
+    __import__('builtins').mark(12)
+    server.kill()
+    __import__('builtins').mark(13)
+    lock.close()
+    __import__('builtins').mark(14)
+    assert server.count("interactions", "takeaways", "Typed in the first tab") == 0
+    __import__('builtins').mark(15)
+
+    restarted = server.start()
+    __import__('builtins').mark(17)
+    for page, takeaways in ((first, "Typed in the first tab"), (second, "Typed in the second tab")):
+        # Said by the Save button, before anyone presses it: the first press will save.
+        note = page.get_by_text("Your report is back")
+        expect(note).to_be_visible(timeout=RECONNECT)
+        expect(page.get_by_label("Key takeaways")).to_have_value(takeaways)
+    # Each tab has its own report back; the other tab's draft is on offer, as any unsent one.
+    expect(first.get_by_text(re.compile("did not send about Ray Dunmore"))).to_be_visible()
+    __import__('builtins').mark(24)
+    expect(second.get_by_text(re.compile("did not send about Tom Whitaker"))).to_be_visible()
+    __import__('builtins').mark(25)
+    first.screenshot(path=OUTPUT / "crash-report-back.png", full_page=True)
+    __import__('builtins').mark(26)
+    reconnected = time.monotonic() - restarted
+    __import__('builtins').mark(27)
+
+    press(first, "Save the report")
+    __import__('builtins').mark(29)
+    press(second, "Save the report")
+    __import__('builtins').mark(30)
+    for page in (first, second):
+        expect(page.get_by_text("Report saved.")).to_be_visible()
+    for takeaways in ("Typed in the first tab", "Typed in the second tab"):
+        assert server.count("interactions", "takeaways", takeaways) == 1
+        assert server.count("commitments", "text", f"{takeaways}: a commitment") == 1
+    assert server.count("interactions", "id", first_id) == 1
+    __import__('builtins').mark(36)
+    assert server.count("interactions", "id", second_id) == 1
+    __import__('builtins').mark(37)
+
+    press(first, "File another report")
+    __import__('builtins').mark(39)
+    assert offers(first) == 0  # both drafts went when their reports landed
+    later = context.new_page()
+    __import__('builtins').mark(41)
+    later.goto(f"{server.url}/report")
+    __import__('builtins').mark(42)
+    wait_for_app(later)
+    __import__('builtins').mark(43)
+    assert offers(later) == 0
+    context.close()
+    __import__('builtins').mark(45)
+    assert reconnected < 40
+    __import__('builtins').mark(46)
+
+
+def queue_report(server: Server, takeaways: str) -> str:
+    """A report kept in the outbox, as Save leaves it when the data source does not answer."""
+    store = SqlStore(server.database_url)
+    draft = report.new_draft()
+    draft.update(
+        date=date.today(),
+        candidate_id=store.read("candidates").iloc[0]["id"],
+        kind="call",
+        takeaways=takeaways,
+    )
+    records = report.records(draft, access.LOCAL_ADMIN, "2026-11-20T10:00:00+00:00")
+    outbox.Outbox(Path(server.database.parent / "outbox.db"), store.identity).put(
+        f"Report {draft['date']}", report.operations(records), "The database did not answer"
+    )
+    store.engine.dispose()
+    return draft["id"]
+
+
+def wait_for_row(server: Server, report_id: str, seconds: float) -> float:
+    """How long until the report is stored (fails after ``seconds``)."""
+    started = time.monotonic()
+    while not server.count("interactions", "id", report_id):
+        assert time.monotonic() - started < seconds, f"{report_id} was not sent"
+        time.sleep(0.05)
+    return time.monotonic() - started
+
+
+def test_writes_waiting_through_a_restart_go_out_without_a_page_load(
+    browser: Browser, server: Server
+) -> None:
+    # Nobody has a page open: sent at server start, as soon as the database answers.
+    nobody = queue_report(server, "Queued with no page open")
+    server.start()
+    assert wait_for_row(server, nobody, 10) < 10
+    server.kill()
+
+    # A tab shows a report kept on this computer; the server dies while it waits.
+    waiting = queue_report(server, "Queued while the database was locked")
+    lock = write_lock(server.database)
+    server.start()
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{server.url}/report?draft={waiting}")
+    wait_for_app(page)
+    expect(page.get_by_text("Report kept on this computer.")).to_be_visible()
+    server.kill()
+    server.start()
+    lock.close()  # the database answers again
+    # No page load from here on: the server sends it, and the open tab's message changes.
+    assert wait_for_row(server, waiting, 10) < 10
+    expect(page.get_by_text("Report saved.")).to_be_visible(timeout=RECONNECT)
+    expect(page.get_by_text("Report kept on this computer.")).to_have_count(0)
+    assert server.count("interactions", "id", waiting) == 1
+    assert server.count("interactions", "id", nobody) == 1
+    context.close()
