@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from datetime import date
 
 import pytest
+import sqlalchemy as sa
 
 from lib import schema
-from lib.store import ConflictError, NotFoundError
-from tests.conftest import Backend
+from lib.store import ConflictError, NotFoundError, StoreError
+from tests.conftest import Backend, sheet_store
+from tests.fake_sheets import FakeSheets
 
 LONG_TEXT = "Ünïcödé ✊🏽 " + "x" * (schema.MAX_CELL_CHARS - 12)
 TRICKY_TEXT = [
@@ -394,3 +397,97 @@ def test_values_that_cannot_be_read_are_reported_per_row(backend: Backend) -> No
         (problem.column, problem.value, problem.record_id) for problem in schema.problems_of(frame)
     }
     assert problems == {("status", "maybe later", "cmt-x"), ("follow_up_by", "someday", "cmt-x")}
+
+
+# --- several tables at once ------------------------------------------------------------------
+
+
+def report_batch() -> dict[str, list[dict[str, object]]]:
+    """What one report writes: a new candidate, the interaction and all that hangs off it."""
+    return {
+        "candidates": [{"id": "cand-new", "name": "Rosa Vega", "district": "07"}],
+        "interactions": [
+            {"id": "int-r1", "date": "2026-11-02", "candidate_id": "cand-new", "takeaways": "=1+1"}
+        ],
+        "commitments": [
+            {"id": "cmt-r1", "candidate_id": "cand-new", "interaction_id": "int-r1", "text": "A"},
+            {"id": "cmt-r2", "candidate_id": "cand-new", "interaction_id": "int-r1", "text": "B"},
+        ],
+        "updates": [{"id": "upd-r1", "commitment_id": "cmt-r1", "status": "in_the_works"}],
+        "positions": [{"id": "pos-r1", "candidate_id": "cand-new", "stance": "supports"}],
+        "actions": [{"id": "act-r1", "title": "Send the brief", "interaction_id": "int-r1"}],
+        "audit": [{"by": "jo@example.org", "action": "filed a report", "record_id": "int-r1"}],
+    }
+
+
+def stored_counts(backend: Backend) -> dict[str, int]:
+    backend.store.clear_cache()
+    tables = backend.store.read_all()
+    return {name: len(tables[name]) for name in report_batch()}
+
+
+def test_append_many_lands_every_table_and_returns_the_ids(backend: Backend) -> None:
+    ids = backend.store.append_many(report_batch())
+    assert ids["commitments"] == ["cmt-r1", "cmt-r2"] and ids["audit"] == []
+    assert stored_counts(backend) == {name: len(rows) for name, rows in report_batch().items()}
+    interactions = backend.store.read("interactions")
+    assert interactions.iloc[0]["takeaways"] == "=1+1"  # stored as typed, never a formula
+    assert interactions.iloc[0]["visibility"] == "restricted"  # no visibility given: the narrowest
+
+
+def test_repeating_a_batch_adds_nothing_not_even_its_audit_row(backend: Backend) -> None:
+    backend.store.append_many(report_batch())
+    backend.store.clear_cache()
+    backend.store.append_many(report_batch())
+    assert stored_counts(backend) == {name: len(rows) for name, rows in report_batch().items()}
+
+
+def test_a_batch_with_a_row_too_long_writes_nothing(backend: Backend) -> None:
+    batch = report_batch()
+    batch["actions"][0]["title"] = "x" * (schema.MAX_CELL_CHARS + 1)
+    with pytest.raises(schema.InvalidValue):
+        backend.store.append_many(batch)
+    assert set(stored_counts(backend).values()) == {0}
+
+
+def _break_writes(backend: Backend, request: pytest.FixtureRequest) -> Callable[[], None]:
+    """Make the next batch fail midway (after some tables were sent); returns the healing."""
+    if backend.name == "sheets":
+        fake = request.getfixturevalue("fake")
+        fake.fail(503, times=None, kinds="spreadsheets.batchUpdate")
+        return fake.heal
+    patch = pytest.MonkeyPatch()
+    original = sa.engine.Connection.execute
+
+    def execute(self: sa.engine.Connection, statement: object, *args: object, **kw: object):
+        if isinstance(statement, sa.sql.dml.Insert) and statement.table.name == "actions":
+            raise sa.exc.OperationalError("INSERT INTO actions", {}, Exception("disk I/O error"))
+        return original(self, statement, *args, **kw)
+
+    patch.setattr(sa.engine.Connection, "execute", execute)
+    return patch.undo
+
+
+def test_a_batch_that_fails_midway_stores_nothing_and_one_retry_stores_it_once(
+    backend: Backend, request: pytest.FixtureRequest
+) -> None:
+    heal = _break_writes(backend, request)
+    with pytest.raises(StoreError):
+        backend.store.append_many(report_batch())
+    heal()
+    assert set(stored_counts(backend).values()) == {0}
+    backend.store.append_many(report_batch())
+    assert stored_counts(backend) == {name: len(rows) for name, rows in report_batch().items()}
+
+
+def test_a_batch_whose_answer_was_lost_is_not_written_twice(fake: FakeSheets) -> None:
+    key = fake.create_spreadsheet("Coalition Tracker")
+    store = sheet_store(fake, key)
+    store.ensure_schema()
+    fake.fail(503, times=1, kinds="spreadsheets.batchUpdate", apply_then=True)
+    store.append_many(report_batch())  # landed; the answer was lost; the retry sees it landed
+    store.clear_cache()
+    tables = store.read_all()
+    assert {name: len(tables[name]) for name in report_batch()} == {
+        name: len(rows) for name, rows in report_batch().items()
+    }

@@ -91,6 +91,11 @@ class Store(ABC):
         """Store complete records, skipping any whose key is already stored."""
 
     @abstractmethod
+    def _append_batch(self, records: dict[str, list[dict[str, str]]]) -> None:
+        """Store complete records in several tables at once, all or nothing; when the batch's
+        keyed records are all stored already (a retry), store nothing, audit rows included."""
+
+    @abstractmethod
     def _update_record(
         self, table: str, key: str, cells: dict[str, str], expected_updated_at: str | None
     ) -> None:
@@ -141,6 +146,32 @@ class Store(ABC):
             self.clear_cache()
         key = schema.table(table).key
         return [record[key] for record in records] if key else []
+
+    def append_many(self, batch: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, list[str]]:
+        """Add rows to several tables at once: every row lands, or none does.
+
+        ``batch`` maps table names to rows, as :meth:`append` takes them; the answer maps them to
+        the ids. Every row is checked before anything is written. Repeating a batch with the
+        same ids (a retry after an answer was lost) adds nothing, not even its audit rows.
+        """
+        records = {
+            name: [self.new_record(name, row) for row in batch[name]]
+            for name in schema.DEPENDENCY_ORDER
+            if batch.get(name)
+        }
+        unknown = set(batch) - set(schema.TABLES)
+        if unknown:
+            raise schema.InvalidValue("table", f"There is no {sorted(unknown)[0]!r} table.")
+        if records:
+            try:
+                self._append_batch(records)
+            finally:
+                self.clear_cache()
+        ids: dict[str, list[str]] = {}
+        for name in batch:
+            key = schema.table(name).key
+            ids[name] = [record[key] for record in records.get(name, [])] if key else []
+        return ids
 
     def update(
         self,

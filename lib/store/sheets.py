@@ -439,6 +439,114 @@ class SheetStore(Store):
             self._unconfirmed_ids -= ids
             self._known_keys.setdefault(table, set()).update(ids)
 
+    def _append_batch(self, records: dict[str, list[dict[str, str]]]) -> None:
+        try:
+            self._append_batch_now(records)
+        except StoreError as error:
+            if "No grid with id" not in str(error.__cause__ or ""):
+                raise
+            # A tab was deleted or re-created by hand since its id was looked up.
+            self._metadata(refresh=True)
+            with self._state_lock:
+                for table in records:
+                    self._headers.pop(table, None)
+            self._append_batch_now(records)
+
+    def _append_batch_now(self, records: dict[str, list[dict[str, str]]]) -> None:
+        """One spreadsheets.batchUpdate of appendCells requests, which Google applies whole or
+        not at all. Cells are sent as strings, so nothing typed can become a formula, and each
+        value goes under its column's header; columns a person added are left empty."""
+        layout: dict[str, tuple[Tab, dict[str, int], int]] = {}
+        for table in records:
+            tab, header = self._tab(table), self._header(table)
+            positions = self._positions(table, header)
+            missing = [
+                name
+                for name in schema.table(table).column_names
+                if name not in positions and any(record[name] for record in records[table])
+            ]
+            if missing:
+                raise self._missing_columns_error(table, missing)
+            width = max(len(header), max(positions.values(), default=-1) + 1)
+            layout[table] = (tab, positions, width)
+        key_of = {table: schema.table(table).key or "" for table in records}
+        keyed = [table for table, key in key_of.items() if key]
+        ids = {record[key_of[table]] for table in keyed for record in records[table]}
+
+        def key_range(table: str) -> str:
+            letter = _column_letter(layout[table][1][key_of[table]])
+            return f"{layout[table][0].quoted}!{letter}2:{letter}"
+
+        def still_to_send() -> dict[str, list[dict[str, str]]]:
+            """The records not stored yet; nothing when every keyed record is (a retry of a
+            batch that landed), so its audit rows are not added twice."""
+            with self._state_lock:
+                stored = {table: set(self._known_keys.get(table, ())) for table in keyed}
+                uncertain = [
+                    table
+                    for table in keyed
+                    if self._unconfirmed_ids & {row[key_of[table]] for row in records[table]}
+                ]
+            if uncertain:
+                columns = self._batch_get([key_range(t) for t in uncertain], major="COLUMNS")
+                for table, column in zip(uncertain, columns, strict=True):
+                    stored[table] |= {str(cell).strip() for cell in (column[0] if column else [])}
+            fresh = {
+                table: [row for row in records[table] if row[key_of[table]] not in stored[table]]
+                for table in keyed
+            }
+            if keyed and not any(fresh.values()):
+                return {}
+            return {
+                table: fresh.get(table, rows)
+                for table, rows in records.items()
+                if fresh.get(table, rows)
+            }
+
+        def row_of(table: str, record: dict[str, str]) -> dict[str, list[dict[str, Any]]]:
+            _, positions, width = layout[table]
+            cells: list[dict[str, Any]] = [{} for _ in range(width)]
+            for name, position in positions.items():
+                if record[name]:
+                    cells[position] = {"userEnteredValue": {"stringValue": record[name]}}
+            return {"values": cells}
+
+        attempts = 0
+
+        def send() -> None:
+            nonlocal attempts
+            attempts += 1
+            if attempts > 1:
+                with self._state_lock:
+                    self._unconfirmed_ids |= ids  # the last attempt may have landed unseen
+            pending = still_to_send()
+            if not pending:
+                return
+            requests = [
+                {
+                    "appendCells": {
+                        "sheetId": layout[table][0].sheet_id,
+                        "rows": [row_of(table, record) for record in rows],
+                        "fields": "userEnteredValue",
+                    }
+                }
+                for table, rows in pending.items()
+            ]
+            self.http.batch_update(self.key, {"requests": requests})
+
+        try:
+            self._with_retries(send, writes=True)
+        except UnavailableError:
+            with self._state_lock:
+                self._unconfirmed_ids |= ids
+            raise
+        with self._state_lock:
+            self._unconfirmed_ids -= ids
+            for table in keyed:
+                self._known_keys.setdefault(table, set()).update(
+                    record[key_of[table]] for record in records[table]
+                )
+
     def _update_now(
         self, table: str, key: str, cells: dict[str, str], expected_updated_at: str | None
     ) -> None:

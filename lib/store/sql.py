@@ -192,6 +192,24 @@ class SqlStore(Store):
             statement = dialect.insert(target).on_conflict_do_nothing(index_elements=[key])
             connection.execute(statement, records)
 
+    def _append_batch(self, records: dict[str, list[dict[str, str]]]) -> None:
+        with self._connect() as connection:  # one transaction: all of it or none of it
+            fresh: dict[str, list[dict[str, str]]] = {}
+            for table, rows in records.items():
+                key = schema.table(table).key
+                if key is None:
+                    continue
+                column = self.tables[table].c[key]
+                ids = [row[key] for row in rows]
+                stored = set(connection.execute(sa.select(column).where(column.in_(ids))).scalars())
+                fresh[table] = [row for row in rows if row[key] not in stored]
+            if fresh and not any(fresh.values()):
+                return  # this batch landed before; its audit rows with it
+            for table, rows in records.items():
+                rows = fresh.get(table, rows)
+                if rows:
+                    connection.execute(sa.insert(self.tables[table]), rows)
+
     def _update_record(
         self, table: str, key: str, cells: dict[str, str], expected_updated_at: str | None
     ) -> None:
