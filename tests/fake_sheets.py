@@ -32,11 +32,12 @@ Where the fake knowingly differs from Google:
   later append lands in the gap; gspread's insert_row/insert_cols work) but Google's exact
   heuristics are unpublished. Like Google, append adds rows and columns to the grid as needed.
 * Only the batchUpdate requests addSheet, deleteSheet, updateSheetProperties, appendDimension,
-  insertDimension, deleteDimension and appendCells (userEnteredValue only: stringValue,
-  numberValue, boolValue, formulaValue) exist; others, the Drive API (``client.open(title)``,
-  ``list_spreadsheet_files``, export, permissions) and ``spreadsheets.sheets.copyTo`` raise
-  NotImplementedError. ``fields`` and ``includeGridData`` of spreadsheets.get are ignored (full
-  metadata, never grid data). Named ranges, formatting, notes and merges do not exist.
+  insertDimension, deleteDimension, appendCells and updateCells (with a range; userEnteredValue
+  only: stringValue, numberValue, boolValue, formulaValue) exist; others, the Drive API
+  (``client.open(title)``, ``list_spreadsheet_files``, export, permissions) and
+  ``spreadsheets.sheets.copyTo`` raise NotImplementedError. ``fields`` and ``includeGridData``
+  of spreadsheets.get are ignored (full metadata, never grid data). Named ranges, formatting,
+  notes and merges do not exist.
 * Sheet titles in A1 ranges match case-insensitively (as in Google); response ranges quote a
   title unless it is a plain identifier that cannot be read as a cell, an approximation of
   Google's rule.
@@ -1130,6 +1131,7 @@ class FakeSheets:
             "insertDimension": _insert_dimension,
             "deleteDimension": _delete_dimension,
             "appendCells": _append_cells,
+            "updateCells": _update_cells,
         }
 
     def _add_sheet(
@@ -1568,13 +1570,49 @@ _CELL_VALUES = {
 }
 
 
-def _append_cells(sheets: list[_Sheet], arguments: dict[str, Any], where: str) -> dict[str, Any]:
-    """Rows after the last row with data, the grid growing as needed (as Google does)."""
-    sheet = _sheet_by_id(sheets, arguments.get("sheetId"), where)
+def _entered(cell: Mapping[str, Any], where: str) -> StoredCell | None:
+    entered = cell.get("userEnteredValue")
+    if not entered:
+        return None
+    [(kind, value)] = entered.items()
+    if kind not in _CELL_VALUES:
+        raise _ApiError(400, f"{where}: Unknown value kind {kind!r}.")
+    if kind == "stringValue" and value == "":
+        return None
+    return StoredCell(_CELL_VALUES[kind], value)
+
+
+def _check_fields(arguments: Mapping[str, Any], where: str) -> None:
     if not arguments.get("fields"):
         raise _ApiError(400, f"{where}: At least one field must be specified in 'fields'.")
     if arguments["fields"] not in ("userEnteredValue", "*"):
-        raise NotImplementedError("FakeSheets appendCells knows only userEnteredValue fields.")
+        raise NotImplementedError("FakeSheets knows only userEnteredValue fields.")
+
+
+def _update_cells(sheets: list[_Sheet], arguments: dict[str, Any], where: str) -> dict[str, Any]:
+    """Cells written from the top-left of ``range``; the range must lie inside the grid."""
+    _check_fields(arguments, where)
+    span = arguments.get("range")
+    if span is None:
+        raise NotImplementedError("FakeSheets updateCells needs a range (not start).")
+    sheet = _sheet_by_id(sheets, span.get("sheetId"), where)
+    top, left = span.get("startRowIndex", 0), span.get("startColumnIndex", 0)
+    bottom = span.get("endRowIndex", sheet.row_count)
+    right = span.get("endColumnIndex", sheet.column_count)
+    if not (0 <= top < bottom <= sheet.row_count and 0 <= left < right <= sheet.column_count):
+        raise _ApiError(
+            400, f"{where}: Range ({top}, {left})-({bottom}, {right}) is outside the grid."
+        )
+    for offset, row in enumerate(arguments.get("rows", [])[: bottom - top]):
+        for column, cell in enumerate(row.get("values", [])[: right - left]):
+            sheet.put(top + offset + 1, left + column + 1, _entered(cell, where))
+    return {}
+
+
+def _append_cells(sheets: list[_Sheet], arguments: dict[str, Any], where: str) -> dict[str, Any]:
+    """Rows after the last row with data, the grid growing as needed (as Google does)."""
+    sheet = _sheet_by_id(sheets, arguments.get("sheetId"), where)
+    _check_fields(arguments, where)
     rows = arguments.get("rows", [])
     start = sheet.last_filled_row() + 1
     widest = max((len(row.get("values", [])) for row in rows), default=0)
@@ -1584,13 +1622,7 @@ def _append_cells(sheets: list[_Sheet], arguments: dict[str, Any], where: str) -
         sheet.resize(start + len(rows) - 1, sheet.column_count)
     for offset, row in enumerate(rows):
         for column, cell in enumerate(row.get("values", []), start=1):
-            entered = cell.get("userEnteredValue")
-            if not entered:
-                continue
-            [(kind, value)] = entered.items()
-            if kind not in _CELL_VALUES:
-                raise _ApiError(400, f"{where}: Unknown value kind {kind!r}.")
-            sheet.put(start + offset, column, StoredCell(_CELL_VALUES[kind], value))
+            sheet.put(start + offset, column, _entered(cell, where))
     return {}
 
 

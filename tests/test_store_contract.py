@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from lib import schema
-from lib.store import ConflictError, NotFoundError, StoreError
+from lib.store import ConflictError, Edit, NotFoundError, StoreError
 from tests.conftest import Backend, sheet_store
 from tests.fake_sheets import FakeSheets
 
@@ -450,7 +450,9 @@ def test_a_batch_with_a_row_too_long_writes_nothing(backend: Backend) -> None:
     assert set(stored_counts(backend).values()) == {0}
 
 
-def _break_writes(backend: Backend, request: pytest.FixtureRequest) -> Callable[[], None]:
+def _break_writes(
+    backend: Backend, request: pytest.FixtureRequest, table: str = "actions"
+) -> Callable[[], None]:
     """Make the next batch fail midway (after some tables were sent); returns the healing."""
     if backend.name == "sheets":
         fake = request.getfixturevalue("fake")
@@ -460,8 +462,8 @@ def _break_writes(backend: Backend, request: pytest.FixtureRequest) -> Callable[
     original = sa.engine.Connection.execute
 
     def execute(self: sa.engine.Connection, statement: object, *args: object, **kw: object):
-        if isinstance(statement, sa.sql.dml.Insert) and statement.table.name == "actions":
-            raise sa.exc.OperationalError("INSERT INTO actions", {}, Exception("disk I/O error"))
+        if isinstance(statement, sa.sql.dml.Insert) and statement.table.name == table:
+            raise sa.exc.OperationalError(f"INSERT INTO {table}", {}, Exception("disk I/O error"))
         return original(self, statement, *args, **kw)
 
     patch.setattr(sa.engine.Connection, "execute", execute)
@@ -491,3 +493,58 @@ def test_a_batch_whose_answer_was_lost_is_not_written_twice(fake: FakeSheets) ->
     assert {name: len(tables[name]) for name in report_batch()} == {
         name: len(rows) for name, rows in report_batch().items()
     }
+
+
+def status_update(version: str) -> tuple[list[Edit], dict[str, list[dict[str, object]]]]:
+    """A status update as one change: the commitment, its dated history row, the audit row."""
+    stamp = "2026-11-03T10:00:00.000001+00:00"
+    edit = Edit("commitments", "cmt-r1", {"status": "kept", "updated_at": stamp}, version)
+    rows = {
+        "updates": [
+            {"id": "upd-kept", "commitment_id": "cmt-r1", "status": "kept", "note": "Voted"}
+        ],
+        "audit": [{"by": "jo@example.org", "action": "updated status", "record_id": "cmt-r1"}],
+    }
+    return [edit], rows
+
+
+def history_of(backend: Backend) -> tuple[str, int, int]:
+    backend.store.clear_cache()
+    tables = backend.store.read_all()
+    status = tables["commitments"].set_index("id").loc["cmt-r1", "status"]
+    return status, len(tables["updates"]), len(tables["audit"])
+
+
+def test_a_status_update_writes_status_history_and_audit_together_and_once(
+    backend: Backend,
+) -> None:
+    backend.store.append_many(report_batch())
+    version = backend.store.read("commitments").set_index("id").loc["cmt-r1", "updated_at"]
+    edits, rows = status_update(version)
+    backend.store.change(edits, rows)
+    assert history_of(backend) == ("kept", 2, 2)
+    backend.store.change(edits, rows)  # the same update again (a retry): nothing changes
+    assert history_of(backend) == ("kept", 2, 2)
+
+
+def test_a_stale_status_update_writes_nothing_at_all(backend: Backend) -> None:
+    backend.store.append_many(report_batch())
+    edits, rows = status_update("2000-01-01T00:00:00.000000+00:00")
+    with pytest.raises(ConflictError):
+        backend.store.change(edits, rows)
+    assert history_of(backend) == ("not_yet_rated", 1, 1)
+
+
+def test_a_status_update_that_fails_midway_writes_nothing_then_lands_once(
+    backend: Backend, request: pytest.FixtureRequest
+) -> None:
+    backend.store.append_many(report_batch())
+    version = backend.store.read("commitments").set_index("id").loc["cmt-r1", "updated_at"]
+    edits, rows = status_update(version)
+    heal = _break_writes(backend, request, table="updates")
+    with pytest.raises(StoreError):
+        backend.store.change(edits, rows)
+    heal()
+    assert history_of(backend) == ("not_yet_rated", 1, 1)
+    backend.store.change(edits, rows)
+    assert history_of(backend) == ("kept", 2, 2)

@@ -13,6 +13,7 @@ from typing import Any
 
 from lib.store.base import (
     ConflictError,
+    Edit,
     NotFoundError,
     SchemaError,
     Store,
@@ -24,6 +25,7 @@ from lib.store.sql import PROJECT_ROOT, SqlStore
 __all__ = [
     "ConfigError",
     "ConflictError",
+    "Edit",
     "NotFoundError",
     "SchemaError",
     "Store",

@@ -6,6 +6,7 @@ import threading
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -55,6 +56,16 @@ class UnavailableError(StoreError):
     """The backend did not answer (after retries); nothing was written by the failed call."""
 
 
+@dataclass(frozen=True)
+class Edit:
+    """A change to some fields of one record, checked against the version its author saw."""
+
+    table: str
+    id: str
+    changes: Mapping[str, Any]
+    expected_updated_at: str | None = None
+
+
 class Store(ABC):
     """A coalition's data: the tables of :mod:`lib.schema`, read as DataFrames of text."""
 
@@ -91,9 +102,12 @@ class Store(ABC):
         """Store complete records, skipping any whose key is already stored."""
 
     @abstractmethod
-    def _append_batch(self, records: dict[str, list[dict[str, str]]]) -> None:
-        """Store complete records in several tables at once, all or nothing; when the batch's
-        keyed records are all stored already (a retry), store nothing, audit rows included."""
+    def _write(self, edits: list[Edit], records: dict[str, list[dict[str, str]]]) -> None:
+        """Apply ``edits`` (cells already checked and stamped) and store ``records`` in one
+        atomic write. When every keyed record is stored already (a retry of a write that
+        landed), write nothing, audit rows included; an edit whose new ``updated_at`` is
+        already stored landed before and is skipped; any other stale edit raises
+        :class:`ConflictError` and nothing is written."""
 
     @abstractmethod
     def _update_record(
@@ -154,21 +168,41 @@ class Store(ABC):
         the ids. Every row is checked before anything is written. Repeating a batch with the
         same ids (a retry after an answer was lost) adds nothing, not even its audit rows.
         """
-        records = {
-            name: [self.new_record(name, row) for row in batch[name]]
-            for name in schema.DEPENDENCY_ORDER
-            if batch.get(name)
-        }
-        unknown = set(batch) - set(schema.TABLES)
+        return self.change([], batch)
+
+    def change(
+        self,
+        edits: Sequence[Edit],
+        append: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
+    ) -> dict[str, list[str]]:
+        """Change records and add rows in one write that lands whole or not at all.
+
+        A status update is one: the commitment's new status, its dated history row and the
+        audit row. Each edit is checked against the version its author saw (raising
+        :class:`ConflictError`, with nothing written). Give the rows their ids (and the edits
+        their ``updated_at``) before the first attempt: a retry of a change that landed then
+        changes nothing.
+        """
+        append = append or {}
+        unknown = set(append) - set(schema.TABLES)
         if unknown:
             raise schema.InvalidValue("table", f"There is no {sorted(unknown)[0]!r} table.")
-        if records:
+        records = {
+            name: [self.new_record(name, row) for row in append[name]]
+            for name in schema.DEPENDENCY_ORDER
+            if append.get(name)
+        }
+        checked = [
+            Edit(edit.table, str(edit.id), self._edit_cells(edit), edit.expected_updated_at)
+            for edit in edits
+        ]
+        if records or checked:
             try:
-                self._append_batch(records)
+                self._write(checked, records)
             finally:
                 self.clear_cache()
         ids: dict[str, list[str]] = {}
-        for name in batch:
+        for name in append:
             key = schema.table(name).key
             ids[name] = [record[key] for record in records.get(name, [])] if key else []
         return ids
@@ -185,21 +219,7 @@ class Store(ABC):
         With ``expected_updated_at``, raises :class:`ConflictError` if the record was changed
         after that stamp was read.
         """
-        spec = schema.table(table)
-        if spec.key is None:
-            raise SchemaError(f"Rows of the {table} table are never changed, only added.")
-        frozen = {spec.key, "created_at", "created_by"} & set(changes)
-        if frozen:
-            raise schema.InvalidValue(
-                sorted(frozen)[0], f"{', '.join(sorted(frozen))} cannot be changed."
-            )
-        if expected_updated_at is not None and not spec.has("updated_at"):
-            raise SchemaError(f"The {table} table has no updated_at to check conflicts against.")
-        cells = schema.to_cells(table, changes)
-        if spec.has("updated_at") and not cells.get("updated_at"):
-            # A caller replaying a queued change passes the stamp it chose the first time, so a
-            # change that already landed is recognised instead of reported as a conflict.
-            cells["updated_at"] = schema.now_stamp()
+        cells = self._edit_cells(Edit(table, id, changes, expected_updated_at))
         try:
             self._update_record(table, str(id), cells, expected_updated_at)
         finally:
@@ -207,6 +227,28 @@ class Store(ABC):
         return cells
 
     # --- helpers for backends ----------------------------------------------------------------
+
+    @staticmethod
+    def _edit_cells(edit: Edit) -> dict[str, str]:
+        """The cells an edit writes, checked, with a new ``updated_at`` where the table has one."""
+        spec = schema.table(edit.table)
+        if spec.key is None:
+            raise SchemaError(f"Rows of the {edit.table} table are never changed, only added.")
+        frozen = {spec.key, "created_at", "created_by"} & set(edit.changes)
+        if frozen:
+            raise schema.InvalidValue(
+                sorted(frozen)[0], f"{', '.join(sorted(frozen))} cannot be changed."
+            )
+        if edit.expected_updated_at is not None and not spec.has("updated_at"):
+            raise SchemaError(
+                f"The {edit.table} table has no updated_at to check conflicts against."
+            )
+        cells = schema.to_cells(edit.table, edit.changes)
+        if spec.has("updated_at") and not cells.get("updated_at"):
+            # A caller replaying a queued change passes the stamp it chose the first time, so a
+            # change that already landed is recognised instead of reported as a conflict.
+            cells["updated_at"] = schema.now_stamp()
+        return cells
 
     @staticmethod
     def new_record(table: str, row: Mapping[str, Any]) -> dict[str, str]:

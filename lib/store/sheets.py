@@ -32,6 +32,7 @@ from gspread.utils import extract_id_from_url, rowcol_to_a1
 from lib import schema
 from lib.store.base import (
     ConflictError,
+    Edit,
     NotFoundError,
     SchemaError,
     Store,
@@ -439,23 +440,24 @@ class SheetStore(Store):
             self._unconfirmed_ids -= ids
             self._known_keys.setdefault(table, set()).update(ids)
 
-    def _append_batch(self, records: dict[str, list[dict[str, str]]]) -> None:
+    def _write(self, edits: list[Edit], records: dict[str, list[dict[str, str]]]) -> None:
         try:
-            self._append_batch_now(records)
+            self._write_now(edits, records)
         except StoreError as error:
-            if "No grid with id" not in str(error.__cause__ or ""):
+            if "No grid with id" not in str(error.__cause__ or "") and not _unknown_range(error):
                 raise
-            # A tab was deleted or re-created by hand since its id was looked up.
+            # A tab was deleted, renamed or re-created by hand since it was looked up.
             self._metadata(refresh=True)
             with self._state_lock:
-                for table in records:
+                for table in {*records, *(edit.table for edit in edits)}:
                     self._headers.pop(table, None)
-            self._append_batch_now(records)
+            self._write_now(edits, records)
 
-    def _append_batch_now(self, records: dict[str, list[dict[str, str]]]) -> None:
-        """One spreadsheets.batchUpdate of appendCells requests, which Google applies whole or
-        not at all. Cells are sent as strings, so nothing typed can become a formula, and each
-        value goes under its column's header; columns a person added are left empty."""
+    def _write_now(self, edits: list[Edit], records: dict[str, list[dict[str, str]]]) -> None:
+        """One spreadsheets.batchUpdate, which Google applies whole or not at all: updateCells
+        for each edited cell, found by the record's id, and appendCells for the new rows. Cells
+        are sent as strings, so nothing typed can become a formula, and each value goes under
+        its column's header; columns a person added are left empty."""
         layout: dict[str, tuple[Tab, dict[str, int], int]] = {}
         for table in records:
             tab, header = self._tab(table), self._header(table)
@@ -520,9 +522,10 @@ class SheetStore(Store):
                 with self._state_lock:
                     self._unconfirmed_ids |= ids  # the last attempt may have landed unseen
             pending = still_to_send()
-            if not pending:
+            if records and not pending:
                 return
-            requests = [
+            requests = [request for edit in edits for request in edit_requests(edit)]
+            requests += [
                 {
                     "appendCells": {
                         "sheetId": layout[table][0].sheet_id,
@@ -532,10 +535,46 @@ class SheetStore(Store):
                 }
                 for table, rows in pending.items()
             ]
-            self.http.batch_update(self.key, {"requests": requests})
+            if requests:
+                self.http.batch_update(self.key, {"requests": requests})
+
+        def edit_requests(edit: Edit) -> list[dict[str, Any]]:
+            """The updateCells for one edit, after checking it against the stored version."""
+            tab = self._tab(edit.table)
+            key_name = schema.table(edit.table).key
+            assert key_name is not None
+            row, header, current_stamp = self._locate(edit.table, tab, key_name, edit.id)
+            stamp = edit.changes.get("updated_at")
+            if stamp and current_stamp == stamp:
+                return []  # an earlier attempt landed before its answer was lost
+            if edit.expected_updated_at is not None and current_stamp != edit.expected_updated_at:
+                raise ConflictError(
+                    edit.table, edit.id, edit.expected_updated_at, {"updated_at": current_stamp}
+                )
+            positions = self._positions(edit.table, header)
+            missing = [name for name in edit.changes if name not in positions]
+            if missing:
+                raise self._missing_columns_error(edit.table, missing)
+            return [
+                {
+                    "updateCells": {
+                        "range": {
+                            "sheetId": tab.sheet_id,
+                            "startRowIndex": row - 1,
+                            "endRowIndex": row,
+                            "startColumnIndex": positions[name],
+                            "endColumnIndex": positions[name] + 1,
+                        },
+                        "rows": [{"values": [{"userEnteredValue": {"stringValue": value}}]}],
+                        "fields": "userEnteredValue",
+                    }
+                }
+                for name, value in edit.changes.items()
+            ]
 
         try:
-            self._with_retries(send, writes=True)
+            with self._update_lock:  # edits are read-then-write: one at a time in this process
+                self._with_retries(send, writes=True)
         except UnavailableError:
             with self._state_lock:
                 self._unconfirmed_ids |= ids

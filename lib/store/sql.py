@@ -19,7 +19,14 @@ from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from lib import schema
-from lib.store.base import ConflictError, NotFoundError, Store, StoreError, UnavailableError
+from lib.store.base import (
+    ConflictError,
+    Edit,
+    NotFoundError,
+    Store,
+    StoreError,
+    UnavailableError,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 FINGERPRINT_INTERVAL = 1.0  # seconds
@@ -192,7 +199,7 @@ class SqlStore(Store):
             statement = dialect.insert(target).on_conflict_do_nothing(index_elements=[key])
             connection.execute(statement, records)
 
-    def _append_batch(self, records: dict[str, list[dict[str, str]]]) -> None:
+    def _write(self, edits: list[Edit], records: dict[str, list[dict[str, str]]]) -> None:
         with self._connect() as connection:  # one transaction: all of it or none of it
             fresh: dict[str, list[dict[str, str]]] = {}
             for table, rows in records.items():
@@ -204,7 +211,11 @@ class SqlStore(Store):
                 stored = set(connection.execute(sa.select(column).where(column.in_(ids))).scalars())
                 fresh[table] = [row for row in rows if row[key] not in stored]
             if fresh and not any(fresh.values()):
-                return  # this batch landed before; its audit rows with it
+                return  # this write landed before; its audit rows with it
+            for edit in edits:
+                self._apply_edit(
+                    connection, edit.table, edit.id, dict(edit.changes), edit.expected_updated_at
+                )
             for table, rows in records.items():
                 rows = fresh.get(table, rows)
                 if rows:
@@ -213,6 +224,18 @@ class SqlStore(Store):
     def _update_record(
         self, table: str, key: str, cells: dict[str, str], expected_updated_at: str | None
     ) -> None:
+        with self._connect() as connection:
+            self._apply_edit(connection, table, key, cells, expected_updated_at)
+
+    def _apply_edit(
+        self,
+        connection: sa.Connection,
+        table: str,
+        key: str,
+        cells: dict[str, str],
+        expected_updated_at: str | None,
+    ) -> None:
+        """One record's change inside the caller's transaction; a stale one raises."""
         target = self.tables[table]
         key_column = target.c[schema.table(table).key]
         statement = sa.update(target).where(key_column == key).values(cells)
@@ -220,12 +243,9 @@ class SqlStore(Store):
             statement = statement.where(
                 sa.func.coalesce(target.c.updated_at, "") == expected_updated_at
             )
-        with self._connect() as connection:
-            if connection.execute(statement).rowcount:
-                return
-            current = (
-                connection.execute(sa.select(target).where(key_column == key)).mappings().first()
-            )
+        if connection.execute(statement).rowcount:
+            return
+        current = connection.execute(sa.select(target).where(key_column == key)).mappings().first()
         if current is None:
             raise NotFoundError(table, key)
         if cells.get("updated_at") and current.get("updated_at") == cells["updated_at"]:

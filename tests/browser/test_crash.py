@@ -52,9 +52,7 @@ class Server:
         """Start it; returns when it answered its health check (time.monotonic())."""
         self.starts += 1
         log = OUTPUT / f"streamlit-crash-{self.name}-{self.starts}.log"
-        t0 = time.monotonic()
         self.process, self.url = start_app(self.database_url, log, port=self.port)
-        print("START", self.name[:20], round(time.monotonic() - t0, 2), flush=True)
         return time.monotonic()
 
     def kill(self) -> None:
@@ -94,15 +92,19 @@ def write_lock(database: Path) -> sqlite3.Connection:
     return connection
 
 
-def report_tab(page: Page, url: str, candidate: str, takeaways: str) -> str:
+def report_tab(
+    page: Page, url: str, candidate: str, takeaways: str, *, commitment: bool = False
+) -> str:
     """Type a report in ``page``; returns the id of the report, as the address names it."""
+    page.bring_to_front()  # Chromium slows the timers of a tab in the background
     page.goto(f"{url}/report")
     wait_for_app(page)
     choose(page, "Candidate", candidate)
     type_into(page.get_by_label("Key takeaways"), takeaways)
-    press(page, "Add a commitment")
-    type_into(page.get_by_label("What they committed to"), f"{takeaways}: a commitment")
-    choose(page, "Issue", "Tenant right to counsel")
+    if commitment:
+        press(page, "Add a commitment")
+        type_into(page.get_by_label("What they committed to"), f"{takeaways}: a commitment")
+        choose(page, "Issue", "Tenant right to counsel")
     expect(page).to_have_url(re.compile(r"[?&]draft=int-"))
     return re.search(r"draft=(int-[0-9a-f]+)", page.url).group(1)
 
@@ -135,7 +137,7 @@ def test_a_report_stored_as_the_server_died_is_not_stored_again(
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     takeaways = "Stored as the server died"
-    report_tab(page, server.url, "Tom Whitaker", takeaways)
+    report_tab(page, server.url, "Tom Whitaker", takeaways, commitment=True)
 
     watcher = kill_when_stored(server, takeaways)
     page.get_by_role("button", name="Save the report").click()
@@ -168,6 +170,7 @@ def test_reports_being_saved_when_the_server_died_are_each_stored_once(
     assert first_id != second_id  # one draft per tab, not one per person
 
     lock = write_lock(server.database)  # the Save below cannot finish its write
+    first.bring_to_front()
     first.get_by_role("button", name="Save the report").click()
     first.get_by_test_id("stStatusWidget").wait_for()  # the server is at it
     server.kill()
@@ -176,6 +179,7 @@ def test_reports_being_saved_when_the_server_died_are_each_stored_once(
 
     restarted = server.start()
     for page, takeaways in ((first, "Typed in the first tab"), (second, "Typed in the second tab")):
+        page.bring_to_front()
         # Said by the Save button, before anyone presses it: the first press will save.
         note = page.get_by_text("Your report is back")
         expect(note).to_be_visible(timeout=RECONNECT)
@@ -186,16 +190,16 @@ def test_reports_being_saved_when_the_server_died_are_each_stored_once(
     first.screenshot(path=OUTPUT / "crash-report-back.png", full_page=True)
     reconnected = time.monotonic() - restarted
 
-    press(first, "Save the report")
-    press(second, "Save the report")
     for page in (first, second):
+        page.bring_to_front()
+        press(page, "Save the report")
         expect(page.get_by_text("Report saved.")).to_be_visible()
     for takeaways in ("Typed in the first tab", "Typed in the second tab"):
         assert server.count("interactions", "takeaways", takeaways) == 1
-        assert server.count("commitments", "text", f"{takeaways}: a commitment") == 1
     assert server.count("interactions", "id", first_id) == 1
     assert server.count("interactions", "id", second_id) == 1
 
+    first.bring_to_front()
     press(first, "File another report")
     assert offers(first) == 0  # both drafts went when their reports landed
     later = context.new_page()
