@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from lib import localdb, schema
-from lib.store import Store, StoreError, UnavailableError
+from lib.store import Edit, Store, StoreError, UnavailableError
 
 _LOG = logging.getLogger(__name__)
 
@@ -65,11 +65,18 @@ def update_op(
 
 
 def apply_ops(store: Store, ops: Sequence[dict[str, Any]]) -> None:
+    """Every write of one change, as one atomic store write: a report, or a status update with
+    its history and audit rows, lands whole or not at all, and a retry adds nothing twice."""
+    edits = [
+        Edit(op["table"], op["id"], op["changes"], op["expected_updated_at"])
+        for op in ops
+        if op["op"] == "update"
+    ]
+    rows: dict[str, list[dict[str, Any]]] = {}
     for op in ops:
         if op["op"] == "append":
-            store.append(op["table"], op["rows"])
-        else:
-            store.update(op["table"], op["id"], op["changes"], op["expected_updated_at"])
+            rows.setdefault(op["table"], []).extend(op["rows"])
+    store.change(edits, rows)
 
 
 def write_or_queue(

@@ -340,7 +340,7 @@ def download(
     builds = st.session_state.setdefault(_DOWNLOADS, {})
     state = builds.setdefault(key, DownloadBuild())
     st.download_button(
-        md("{}", label),
+        md("{}", label),  # a plain label shows as typed; one built by md() goes in as it is
         lambda: state.run(build, file_name),
         file_name=safe_file_name(file_name),
         mime=mime,

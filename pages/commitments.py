@@ -122,7 +122,7 @@ if shown.empty:
     state["cmt.on_screen"] = []  # no table on screen: no ticked row means anything
     st.stop()
 
-ui.chart(charts.status_bars(analytics.status_tally(shown, candidate_names)), key="cmt.chart")
+ui.chart(charts.status_bars(analytics.status_tally(shown, tables["candidates"])), key="cmt.chart")
 
 readable = followup.readable(shown, tables)
 readable.insert(4, "Overdue", overdue.map({True: "Overdue", False: ""}).to_numpy())

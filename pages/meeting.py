@@ -89,7 +89,7 @@ def live_view(since: date) -> None:
     if tables["commitments"].empty:
         st.caption("No commitments recorded yet.")
     else:
-        tally = analytics.status_tally(tables["commitments"], analytics.names(tables["candidates"]))
+        tally = analytics.status_tally(tables["commitments"], tables["candidates"])
         ui.chart(charts.status_bars(tally), key="meeting.statuses")
 
     st.header("Follow-ups due and overdue")

@@ -84,7 +84,9 @@ with due:
     )
 
 st.subheader("Latest reports")
-latest = analytics.latest_reports(tables["interactions"], analytics.names(tables["candidates"]))
+latest = analytics.latest_reports(
+    tables["interactions"], analytics.candidate_labels(tables["candidates"])
+)
 if latest.empty:
     st.caption("No reports filed yet.")
 else:

@@ -6,14 +6,14 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from tests.apptest import app, sheet_secrets
+from tests.apptest import app, as_read, sheet_secrets
 from tests.fake_sheets import FakeSheets
 from tests.test_report_page import PAGE, click, fill_full_report, first_ids, sheet_with_sample
 
 
 def everything_said(at: AppTest) -> str:
     return " ".join(
-        element.value
+        as_read(element.value)
         for kind in ("error", "warning", "success", "info")
         for element in at.get(kind)
     )
@@ -37,7 +37,7 @@ def test_a_burst_of_quota_errors_is_ridden_out(fake_google: FakeSheets) -> None:
 def test_server_errors_and_timeouts_keep_the_report_for_later(fake_google: FakeSheets) -> None:
     key, at = sheet_with_sample(fake_google)
     fill_full_report(at, *first_ids(fake_google, key))
-    fake_google.timeout(times=None, kinds="values.append")
+    fake_google.timeout(times=None, kinds="spreadsheets.batchUpdate")
     click(at, "Save the report")
     assert not at.exception
     assert "Report kept on this computer" in everything_said(at)

@@ -68,7 +68,7 @@ def test_a_write_that_landed_before_the_outage_is_not_repeated_by_a_new_process(
     fake: FakeSheets, store: SheetStore, tmp_path: Path
 ) -> None:
     path = tmp_path / "outbox.db"
-    fake.fail(status=503, times=1, kinds="values.append", apply_then=True)
+    fake.fail(status=503, times=1, kinds="spreadsheets.batchUpdate", apply_then=True)
     fake.fail(status=503, times=None)
     queue = outbox.Outbox(path, store.identity)
     assert outbox.write_or_queue(store, queue, "Report", a_report("Fund the trust")) is False

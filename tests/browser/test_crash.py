@@ -256,12 +256,18 @@ def test_writes_waiting_through_a_restart_go_out_without_a_page_load(
     wait_for_app(page)
     expect(page.get_by_text("Report kept on this computer.")).to_be_visible()
     server.kill()
-    server.start()
+    with page.expect_websocket(timeout=RECONNECT) as reconnecting:
+        server.start()
+    reconnecting.value.wait_for_event("framereceived")  # the tab is back, in a new session
+    page.get_by_test_id("stStatusWidget").wait_for()  # which runs the page again
+    wait_for_app(page)
+    expect(page.get_by_text("Report kept on this computer.")).to_be_visible()
     lock.close()  # the database answers again
     # No page load from here on: the server sends it, and the open tab's message changes.
     assert wait_for_row(server, waiting, 10) < 10
-    expect(page.get_by_text("Report saved.")).to_be_visible(timeout=RECONNECT)
+    expect(page.get_by_text("Report saved.")).to_be_visible(timeout=10_000)
     expect(page.get_by_text("Report kept on this computer.")).to_have_count(0)
+    page.screenshot(path=OUTPUT / "crash-queued-then-saved.png")
     assert server.count("interactions", "id", waiting) == 1
     assert server.count("interactions", "id", nobody) == 1
     context.close()
