@@ -83,8 +83,9 @@ def new_since(tables: dict[str, pd.DataFrame], start: date, end: date) -> list[S
             lines.setdefault(shift.candidate_id, []).append(
                 f"On {issue_names.get(shift.issue_id, 'an issue')}: {shift.sentence()}"
             )
+    labels = analytics.candidate_labels(tables["candidates"])
     return [
-        Section(candidate.name, lines[candidate.id])
+        Section(labels[candidate.id], lines[candidate.id])
         for candidate in tables["candidates"].sort_values("name").itertuples()
         if candidate.id in lines
     ]
@@ -105,7 +106,7 @@ def stances(tables: dict[str, pd.DataFrame]) -> list[str]:
 
 
 def statuses(tables: dict[str, pd.DataFrame]) -> list[str]:
-    tally = analytics.status_tally(tables["commitments"], analytics.names(tables["candidates"]))
+    tally = analytics.status_tally(tables["commitments"], tables["candidates"])
     return [
         f"{candidate}: "
         + ", ".join(
@@ -118,7 +119,7 @@ def statuses(tables: dict[str, pd.DataFrame]) -> list[str]:
 
 
 def follow_ups(tables: dict[str, pd.DataFrame], today: date) -> list[str]:
-    names = analytics.names(tables["candidates"])
+    names = analytics.candidate_labels(tables["candidates"])
     commitments = tables["commitments"]
     overdue = commitments[analytics.is_overdue(commitments, today)].sort_values("follow_up_by")
     # Built column-wise: a large coalition has thousands of these, and the screen shows a few.
@@ -151,7 +152,7 @@ def follow_ups(tables: dict[str, pd.DataFrame], today: date) -> list[str]:
 def education_by_issue(tables: dict[str, pd.DataFrame], start: date, end: date) -> list[Section]:
     """Education needs from the period's reports, under the issues each report touched."""
     issue_names = analytics.names(tables["issues"])
-    candidate_names = analytics.names(tables["candidates"])
+    candidate_names = analytics.candidate_labels(tables["candidates"])
     reports = tables["interactions"]
     reports = reports[
         in_period(reports["date"], start, end) & (reports["education_needed"].str.strip() != "")

@@ -74,6 +74,11 @@ def data_source_and_health(store: Store, tables: dict[str, pd.DataFrame]) -> Non
             )
     with health_column:
         st.subheader("Data health")
+        for finding in health.access_findings(tables):  # first and loud: records seem missing
+            st.error(
+                ui.md("**Confidentiality, {}:** {}", finding.table, finding.message),
+                icon=":material/visibility_off:",
+            )
         problems = [problem for frame in tables.values() for problem in schema.problems_of(frame)]
         if problems:
             show_problems(store, tables, problems)
