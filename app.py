@@ -14,9 +14,9 @@ if __name__ != "__main__":
     # Imported at server start: nothing is drawn; the writes waiting to sync are sent.
     app = st.App(__file__, lifespan=server.lifespan)
 else:
-    st.set_page_config(
-        page_title="Coalition Tracker", page_icon=":material/handshake:", layout="wide"
-    )
+    # An emoji icon is drawn in the browser; a :material/...: one is fetched from Google's
+    # servers on every page load, which a coalition's privacy (and an offline laptop) forbid.
+    st.set_page_config(page_title="Coalition Tracker", page_icon="🤝", layout="wide")
 
     PAGES = [
         st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),

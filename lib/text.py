@@ -25,12 +25,19 @@ class Markdown(str):
     """Markdown written by the app itself, with any user text in it already escaped."""
 
 
+# Streamlit turns bare addresses into links after Markdown is parsed, escapes or not (GitHub's
+# "autolink literal"); an invisible word joiner after the scheme or the @ keeps them text.
+_AUTOLINK_STARTS = re.compile(r"(?i)(https?|ftp|mailto|xmpp|www)(?=\\?[:.])|(@)")
+WORD_JOINER = "\u2060"
+
+
 def escape_markdown(text: object) -> str:
     """User text made safe inside Markdown: no links, images, formatting, HTML or directives.
 
-    Line breaks stay line breaks; a bare URL is no longer recognised as one.
+    Line breaks stay line breaks; a bare URL or email address is shown, not linked.
     """
     escaped = _MARKDOWN_SPECIALS.sub(r"\\\1", str(text))
+    escaped = _AUTOLINK_STARTS.sub(lambda found: found.group(0) + WORD_JOINER, escaped)
     return _LINE_BREAKS.sub("  \n", escaped)
 
 

@@ -10,6 +10,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from lib.store.sql import PROJECT_ROOT
+from lib.text import WORD_JOINER
 
 SERVICE_ACCOUNT = "tracker@coalition.iam.gserviceaccount.com"
 PAGES = tuple(
@@ -70,8 +71,9 @@ def sheet_secrets(key: str) -> dict:
 
 def as_read(markdown: str) -> str:
     """What a person reads in an element's Markdown: the escapes that keep user text from being
-    read as Markdown (lib/text.py) taken out."""
-    return re.sub(r"\\(.)", r"\1", markdown)
+    read as Markdown, and the invisible joiners that keep addresses from becoming links
+    (lib/text.py), taken out."""
+    return re.sub(r"\\(.)", r"\1", markdown).replace(WORD_JOINER, "")
 
 
 def metrics(at: AppTest) -> dict[str, str]:
