@@ -122,4 +122,3 @@ def test_tables_offer_no_raw_download(hostile_app: tuple[AppServer, str], page: 
     assert toolbar.locator("button[aria-label*='ownload']").count() == 0
     # The app's own export is there instead, and it neutralises formulas.
     assert page.get_by_role("button", name="Download CSV").count() == 1
-
