@@ -84,6 +84,20 @@ def validate_change(
     return errors
 
 
+def already_recorded(change: StatusChange, updates: pd.DataFrame) -> pd.Series | None:
+    """The history row that records this very update (same commitment, status, date, note and
+    author), if one exists: pressing Save again after a lost answer or a server restart, whose
+    new session no longer knows the first press, must not add it twice."""
+    same = updates[
+        (updates["commitment_id"] == change.commitment_id)
+        & (updates["status"] == change.status)
+        & (updates["date"] == change.on.isoformat())
+        & (updates["note"].str.strip() == change.note.strip())
+        & (updates["created_by"] == change.author)
+    ]
+    return None if same.empty else same.iloc[-1]
+
+
 def is_latest(update: dict[str, str], updates: pd.DataFrame) -> bool:
     """Whether ``update`` (a complete updates row) would be its commitment's latest, in the very
     order the history shows (analytics.history), so the status and the history always agree."""

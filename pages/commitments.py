@@ -281,15 +281,33 @@ if submitted:
     for field, message in errors.items():
         problems[field].error(ui.md("{}", message), icon=":material/error:")
     if not errors:
+        changes = [
+            followup.StatusChange(record_id, version, status, on, note, ui.author())
+            for record_id, version in selection.versions.items()
+        ]
+        try:
+            recorded = ui.store().read_fresh("updates")
+        except StoreError:  # the store is down: the updates this page last read will do
+            recorded = tables["updates"]
+        repeated = [c for c in changes if followup.already_recorded(c, recorded) is not None]
+        if repeated:
+            first = followup.already_recorded(repeated[0], recorded)
+            st.info(
+                ui.md(
+                    "**Already saved.** This very update (same status, date and note) was saved "
+                    "at {} for {}; it is not saved again.",
+                    first["created_at"][:16].replace("T", " "),
+                    plural(len(repeated), "commitment"),
+                ),
+                icon=":material/task_alt:",
+            )
         try:
             # Decided once: a retry sends the very same writes, so nothing lands twice.
             state["cmt.pending"] = [
-                followup.change_ops(
-                    followup.StatusChange(record_id, version, status, on, note, ui.author()),
-                    tables["updates"],
-                )
-                for record_id, version in selection.versions.items()
-            ]
+                followup.change_ops(change, tables["updates"])
+                for change in changes
+                if change not in repeated
+            ] or None
         except schema.InvalidValue as invalid:
             st.error(
                 ui.md("**The update was not saved.** {} Your note is still in the form.", invalid),

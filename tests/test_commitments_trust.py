@@ -405,3 +405,25 @@ def test_without_sign_in_an_empty_store_still_loads_the_sample(empty_store: SqlS
     at = click(app(), "Load the sample coalition")
     assert not at.exception
     assert len(fresh(empty_store, "commitments")) == 60
+
+
+# --- 20. the same update pressed again in a new session (after a restart) ------------------
+
+
+def test_the_same_update_saved_again_from_a_new_session_is_not_stored_twice(
+    sample_store: SqlStore,
+) -> None:
+    first = select_rows(app(PAGE), [0])
+    target = first.dataframe[0].value.iloc[0]["Id"]
+    save_update(first, "stalled", "Called the office; no answer yet.")
+    assert "Saved the update to 1 commitment." in said(first)
+    before = len(fresh(sample_store, "updates"))
+    # The server restarted: a new session, the same form pressed again on the same commitment.
+    again = select_rows(app(PAGE), [0])
+    assert again.dataframe[0].value.iloc[0]["Id"] == target
+    save_update(again, "stalled", "Called the office; no answer yet.")
+    assert not again.exception
+    assert "Already saved." in said(again)
+    assert len(fresh(sample_store, "updates")) == before
+    save_update(again, "stalled", "Called again; still no answer.")  # a new note is new
+    assert len(fresh(sample_store, "updates")) == before + 1
