@@ -221,6 +221,7 @@ class SyncWorker:
 
     def _run(self) -> None:
         delay = 0.0  # writes may have waited through a restart: try them now
+        backoff = 0.0  # while writes wait: the wait before the next try, doubling
         while True:
             self._wake.wait(delay)
             self._wake.clear()
@@ -231,7 +232,11 @@ class SyncWorker:
             except Exception:  # a failed round must not end the sender for this process
                 _LOG.exception("Sending the waiting writes failed; trying again later.")
                 still = True
-            delay = min(max(delay * 2, self.retry), self.interval) if still else self.interval
+            if still:
+                backoff = min(backoff * 2, self.interval) if backoff else self.retry
+                delay = backoff
+            else:
+                backoff, delay = 0.0, self.interval
 
 
 def start_when_ready(
@@ -242,17 +247,20 @@ def start_when_ready(
     """Start the sender of the configured store's waiting writes, without waiting for a visit.
 
     Called once when the server starts. Opening the store can fail then (no network yet, a
-    secrets file being fixed): it is tried again every ``retry`` seconds until it opens.
+    secrets file being fixed): it is tried again after ``retry`` seconds, then less and less
+    often (at most every minute), until it opens.
     """
 
     def run() -> None:
+        wait = retry
         while True:
             try:
                 sender_for(open_store()).nudge()
                 return
             except Exception as error:  # anything that stops it opening now may pass
                 _LOG.warning("The data source did not open (%s); trying again.", error)
-                time.sleep(retry)
+                time.sleep(wait)
+                wait = min(wait * 2, 60.0)
 
     thread = threading.Thread(target=run, name="outbox-start", daemon=True)
     thread.start()

@@ -319,6 +319,10 @@ elif key("saved") not in state and key("date") not in state:
         state.update(kept.values)
 if st.query_params.get("draft") != draft_id():
     st.query_params["draft"] = draft_id()
+if key("saved") not in state:
+    # Kept first thing (and again once the form is drawn): should the app stop during this run,
+    # a restart brings back the change that started it.
+    keep_draft()
 
 saved = state.get(key("saved"))
 if saved and saved["queued"]:

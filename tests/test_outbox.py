@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
+import runpy
+import sqlite3
 import time
+from collections.abc import Callable
+from contextlib import closing
 from datetime import date
 from pathlib import Path
 
 import pytest
+import streamlit as st
+from streamlit.web.server.app_discovery import discover_asgi_app
 
-from lib import followup, outbox, report
+from lib import access, followup, outbox, report, server
 from lib.store import UnavailableError
 from lib.store.sheets import SheetStore
+from lib.store.sql import PROJECT_ROOT, SqlStore
 from tests.conftest import sheet_store
 from tests.fake_sheets import FakeSheets
+from tests.test_report_page import click, fill_full_report, first_ids, sheet_with_sample
 
 
 @pytest.fixture
@@ -140,3 +149,131 @@ def test_each_store_has_its_own_queue(store: SheetStore, tmp_path: Path) -> None
     outbox.Outbox(path, store.identity).put("Report", a_report("Fund the trust"))
     assert outbox.Outbox(path, "sqlite:///elsewhere.db").waiting() == 0
     assert outbox.Outbox(path, store.identity).waiting() == 1
+
+
+# --- the sender starts with the server -------------------------------------------------------
+
+
+def wait_until(condition: Callable[[], bool], seconds: float = 10) -> float:
+    started = time.monotonic()
+    while not condition():
+        assert time.monotonic() - started < seconds, "not within the time allowed"
+        time.sleep(0.02)
+    return time.monotonic() - started
+
+
+def test_a_new_sender_sends_what_waited_at_once(
+    fake: FakeSheets, store: SheetStore, tmp_path: Path
+) -> None:
+    """After a restart: nothing nudges it, and its next round would be an hour away."""
+    queue = outbox.Outbox(tmp_path / "outbox.db", store.identity)
+    queue.put("Report", a_report("Waited through a restart"))
+    outbox.SyncWorker(queue, store, interval=3600)
+    assert wait_until(lambda: not queue.waiting(), 5) < 5
+    assert len(rows(fake, store, "interactions")) == 1
+
+
+def test_the_sender_tries_again_soon_while_the_data_source_is_down(
+    fake: FakeSheets, store: SheetStore, tmp_path: Path
+) -> None:
+    queue = outbox.Outbox(tmp_path / "outbox.db", store.identity)
+    queue.put("Report", a_report("Sent once Google answers"))
+    fake.fail(status=503, times=None)
+    outbox.SyncWorker(queue, store, interval=3600, retry=0.05)
+    time.sleep(0.3)
+    assert queue.waiting() == 1
+    fake.heal()  # nobody nudges it or presses anything
+    assert wait_until(lambda: not queue.waiting(), 5) < 5
+    assert len(rows(fake, store, "interactions")) == 1
+
+
+def test_at_server_start_the_sender_starts_once_the_data_source_opens(
+    fake: FakeSheets, store: SheetStore, tmp_path: Path
+) -> None:
+    queue = outbox.Outbox(tmp_path / "outbox.db", store.identity)
+    queue.put("Report", a_report("Waited through a restart"))
+    tries: list[int] = []
+
+    def open_store() -> SheetStore:
+        tries.append(1)
+        if len(tries) < 3:  # no network yet
+            raise UnavailableError("Google did not answer")
+        return store
+
+    started: list[outbox.SyncWorker] = []
+
+    def sender_for(opened: SheetStore) -> outbox.SyncWorker:
+        started.append(outbox.SyncWorker(queue, opened, interval=3600))
+        return started[-1]
+
+    outbox.start_when_ready(open_store, sender_for, retry=0.05).join(timeout=5)
+    assert len(tries) == 3 and len(started) == 1
+    assert wait_until(lambda: not queue.waiting(), 5) < 5
+    assert len(rows(fake, store, "interactions")) == 1
+
+
+def test_streamlit_run_app_py_serves_an_app_that_starts_the_sender() -> None:
+    """`streamlit run app.py` (make run, Community Cloud) finds ``app`` and runs its lifespan at
+    server start; importing app.py for that draws nothing and opens no data source."""
+    result = discover_asgi_app(PROJECT_ROOT / "app.py")
+    assert result.is_asgi_app and result.import_string == "app:app"
+    served = runpy.run_path(str(PROJECT_ROOT / "app.py"), run_name="app")
+    assert isinstance(served["app"], st.App)
+    assert served["app"]._user_lifespan is server.lifespan
+    assert "page" not in served  # the router did not run
+
+
+def test_the_lifespan_sends_what_waited_before_anyone_opens_a_page(
+    sample_store: SqlStore, own_outbox: Path
+) -> None:
+    _, ops = a_report_on(sample_store, "Waited through a restart")
+    queue = outbox.Outbox(own_outbox, sample_store.identity)
+    queue.put("Report", ops)
+
+    async def serve_briefly() -> None:
+        async with server.lifespan(None):
+            pass
+
+    asyncio.run(serve_briefly())
+    assert wait_until(lambda: not queue.waiting(), 10) < 10
+    sample_store.clear_cache()
+    assert (sample_store.read("interactions")["takeaways"] == "Waited through a restart").sum() == 1
+
+
+def a_report_on(store: SqlStore, text: str) -> tuple[str, list[dict]]:
+    """A report about the store's first candidate, by the local admin (sign-in off)."""
+    draft = report.new_draft()
+    draft.update(
+        date=date(2026, 11, 20),
+        candidate_id=store.read("candidates").iloc[0]["id"],
+        kind="call",
+        takeaways=text,
+    )
+    records = report.records(draft, access.LOCAL_ADMIN, "2026-11-20T10:00:00+00:00")
+    return draft["id"], report.operations(records)
+
+
+def test_a_tab_showing_a_queued_report_says_so_once_the_sender_has_sent_it(
+    fake_google: FakeSheets, own_outbox: Path
+) -> None:
+    """No button pressed: the page's next timed look (a rerun here) finds it sent."""
+    key, at = sheet_with_sample(fake_google)
+    fill_full_report(at, *first_ids(fake_google, key))
+    fake_google.fail(status=503, times=None)
+    click(at, "Save the report")
+    assert any(w.value.startswith("**Report kept on this computer.**") for w in at.warning)
+    assert waiting_in(own_outbox) == 1
+
+    fake_google.heal()
+    assert wait_until(lambda: not waiting_in(own_outbox), 10) < 10  # the background sender
+    at.run()
+    assert at.success[0].value.startswith("**Report saved.**")
+    assert not at.sidebar.warning  # and the sidebar's count went with it
+    draft_id = at.session_state["report.draft"]["id"]
+    assert sum(row[0] == draft_id for row in fake_google.grid(key, "interactions")) == 1
+
+
+def waiting_in(path: Path) -> int:
+    with closing(sqlite3.connect(path)) as connection:
+        query = "SELECT COUNT(*) FROM entries WHERE state = ?"
+        return connection.execute(query, (outbox.WAITING,)).fetchone()[0]

@@ -9,7 +9,7 @@ import pytest
 
 from lib import sample, schema
 from lib.store.sql import SqlStore
-from tests.apptest import PAGES, app, metrics, sheet_secrets
+from tests.apptest import PAGES, app, as_read, metrics, sheet_secrets
 from tests.fake_sheets import FakeSheets
 
 
@@ -70,8 +70,8 @@ def test_a_database_url_that_cannot_work_is_explained(monkeypatch: pytest.Monkey
     monkeypatch.setenv("TRACKER_DATABASE_URL", "not a url")
     at = app()
     assert not at.exception
-    assert "TRACKER_DATABASE_URL" in at.error[0].value
-    assert any("not connected" in caption.value for caption in at.sidebar.caption)
+    assert "TRACKER_DATABASE_URL" in as_read(at.error[0].value)
+    assert any("not connected" in as_read(caption.value) for caption in at.sidebar.caption)
 
 
 def test_the_app_runs_on_a_google_sheet_and_names_it(fake_google: FakeSheets) -> None:

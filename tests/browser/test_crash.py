@@ -48,12 +48,11 @@ class Server:
     def database_url(self) -> str:
         return f"sqlite:///{self.database}"
 
-    def start(self) -> float:
-        """Start it; returns when it answered its health check (time.monotonic())."""
+    def start(self) -> None:
+        """Start it; returns once it answers its health check."""
         self.starts += 1
         log = OUTPUT / f"streamlit-crash-{self.name}-{self.starts}.log"
         self.process, self.url = start_app(self.database_url, log, port=self.port)
-        return time.monotonic()
 
     def kill(self) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -178,7 +177,7 @@ def test_reports_being_saved_when_the_server_died_are_each_stored_once(
     lock.close()
     assert server.count("interactions", "takeaways", "Typed in the first tab") == 0
 
-    restarted = server.start()
+    server.start()
     for page, takeaways in ((first, "Typed in the first tab"), (second, "Typed in the second tab")):
         page.bring_to_front()
         # Said by the Save button, before anyone presses it: the first press will save.
@@ -189,7 +188,6 @@ def test_reports_being_saved_when_the_server_died_are_each_stored_once(
     expect(first.get_by_text(re.compile("did not send about Ray Dunmore"))).to_be_visible()
     expect(second.get_by_text(re.compile("did not send about Tom Whitaker"))).to_be_visible()
     first.screenshot(path=OUTPUT / "crash-report-back.png", full_page=True)
-    reconnected = time.monotonic() - restarted
 
     for page in (first, second):
         page.bring_to_front()
@@ -208,7 +206,6 @@ def test_reports_being_saved_when_the_server_died_are_each_stored_once(
     wait_for_app(later)
     assert offers(later) == 0
     context.close()
-    assert reconnected < 40
 
 
 def queue_report(server: Server, takeaways: str) -> str:
@@ -222,7 +219,7 @@ def queue_report(server: Server, takeaways: str) -> str:
         takeaways=takeaways,
     )
     records = report.records(draft, access.LOCAL_ADMIN, "2026-11-20T10:00:00+00:00")
-    outbox.Outbox(Path(server.database.parent / "outbox.db"), store.identity).put(
+    outbox.Outbox(server.database.parent / "outbox.db", store.identity).put(
         f"Report {draft['date']}", report.operations(records), "The database did not answer"
     )
     store.engine.dispose()
