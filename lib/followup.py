@@ -163,9 +163,14 @@ def change_ops(change: StatusChange, updates: pd.DataFrame | None = None) -> lis
     ]
 
 
+def commitment_op(ops: list[dict]) -> dict:
+    """The write to the commitment itself among a change's writes."""
+    return next(op for op in ops if op["op"] == "update" and op["table"] == "commitments")
+
+
 def changes_status(ops: list[dict]) -> bool:
     """Whether the writes of :func:`change_ops` move the commitment's status."""
-    return "status" in ops[0]["changes"]
+    return "status" in commitment_op(ops)["changes"]
 
 
 @dataclass
@@ -182,7 +187,7 @@ def out_of_date(commitments: pd.DataFrame, changes: list[list[dict]]) -> list[Co
     current = commitments.drop_duplicates("id").set_index("id")
     stale = []
     for ops in changes:
-        update = ops[0]
+        update = commitment_op(ops)
         if update["id"] not in current.index:
             stale.append(
                 ConflictError("commitments", update["id"], update["expected_updated_at"], {})

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from lib import localdb, schema
+from lib import access, localdb, schema
 from lib.store import Edit, Store, StoreError, UnavailableError
 
 _LOG = logging.getLogger(__name__)
@@ -64,9 +64,22 @@ def update_op(
     }
 
 
+def check_op(email: str, action: str) -> dict[str, Any]:
+    """A permission check carried with a write and made when the write is made, even if that is
+    later, from the outbox: someone whose access is withdrawn meanwhile cannot write."""
+    return {"op": "check", "email": email, "action": action}
+
+
 def apply_ops(store: Store, ops: Sequence[dict[str, Any]]) -> None:
     """Every write of one change, as one atomic store write: a report, or a status update with
-    its history and audit rows, lands whole or not at all, and a retry adds nothing twice."""
+    its history and audit rows, lands whole or not at all, and a retry adds nothing twice.
+
+    The permission checks among ``ops`` are made first, from a fresh read of the members;
+    :class:`lib.access.NotAllowed` stops the write.
+    """
+    for op in ops:
+        if op["op"] == "check":
+            access.authorise(store, op["email"], op["action"])
     edits = [
         Edit(op["table"], op["id"], op["changes"], op["expected_updated_at"])
         for op in ops

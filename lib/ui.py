@@ -185,6 +185,16 @@ def authorise(action: str) -> access.Member:
     return access.authorise(store(), current.email, action)
 
 
+def permit(action: str) -> list[dict]:
+    """The permission check to send with a write (see lib.outbox.check_op): the writer's role
+    is read afresh when the write is made, now or, if the data source is down, when the
+    outbox sends it. Nothing to check with sign-in off (the one local user is the admin)."""
+    current = member()
+    if current is access.LOCAL:
+        return []
+    return [outbox.check_op(current.email if current else "", action)]
+
+
 def tables() -> dict[str, pd.DataFrame]:
     """Every table as the current member may see it (see lib.access.visible_for); when the store
     cannot be read, the last copy this session read, said to be such, so pages keep working and

@@ -324,8 +324,13 @@ if pending:
         del state["cmt.pending"]
         st.error(ui.md("**The update was not saved.** {}", refused), icon=":material/lock:")
         st.stop()
+    except StoreError:
+        pass  # the data source is down: each update carries the check, made when it is sent
+    permit = ui.permit("update commitments")
     try:
-        outcome = followup.apply_changes(store, ui.sync_worker(store).outbox, pending)
+        outcome = followup.apply_changes(
+            store, ui.sync_worker(store).outbox, [permit + ops for ops in pending]
+        )
     except (StoreError, schema.InvalidValue) as error:
         st.error(
             ui.md("**The update could not be saved.** {} Your note is still in the form.", error),

@@ -218,10 +218,8 @@ def save() -> None:
         state[key("failure")] = str(error)
         state[key("refused")] = True
         return
-    except StoreError as error:
-        # Unchecked is not allowed: the draft stays here, and Try again checks once more.
-        state[key("failure")] = f"Whether you may still file reports could not be checked: {error}"
-        return
+    except StoreError:
+        pass  # the data source is down: the check goes with the report, made when it is sent
     keep_draft()  # first: if the app stops from here on, this tab gets the same report back
     sent = sent_before(draft["id"])  # written again all the same: it may have landed in part
     records = report.records(draft, ui.author(), schema.now_stamp())
@@ -229,7 +227,10 @@ def save() -> None:
     label = f"Report {draft['date']}"
     try:
         landed = outbox.write_or_queue(
-            store, ui.sync_worker(store).outbox, label, report.operations(records)
+            store,
+            ui.sync_worker(store).outbox,
+            label,
+            ui.permit("file reports") + report.operations(records),
         )
     except (StoreError, schema.InvalidValue) as error:
         state[key("failure")] = str(error)

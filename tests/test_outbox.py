@@ -277,3 +277,27 @@ def waiting_in(path: Path) -> int:
     with closing(sqlite3.connect(path)) as connection:
         query = "SELECT COUNT(*) FROM entries WHERE state = ?"
         return connection.execute(query, (outbox.WAITING,)).fetchone()[0]
+
+
+@pytest.mark.parametrize("demoted", [False, True], ids=["still-advocate", "made-viewer"])
+def test_a_queued_write_checks_the_writers_role_when_it_is_sent(
+    tmp_path: Path, demoted: bool
+) -> None:
+    """A report filed while the data source was down waits with its permission check, which is
+    made when the report is finally written: access withdrawn meanwhile stops it."""
+    store = SqlStore(f"sqlite:///{tmp_path / 'tracker.db'}")
+    store.ensure_schema()
+    store.append("members", [{"email": "ann@example.org", "role": "advocate", "active": True}])
+    queue = outbox.Outbox(tmp_path / "outbox.db", store.identity)
+    ops = [
+        outbox.check_op("ann@example.org", "file reports"),
+        outbox.append_op("interactions", [{"takeaways": "Supports the trust fund"}]),
+    ]
+    queue.put("Report", ops, "the data source did not answer")
+    if demoted:
+        store.update("members", "ann@example.org", {"role": "viewer"})
+    assert queue.replay(store) == (0 if demoted else 1)
+    assert len(store.read("interactions")) == (0 if demoted else 1)
+    if demoted:
+        [entry] = queue.entries()
+        assert entry.state == outbox.STUCK and "viewer" in entry.last_error

@@ -79,7 +79,8 @@ def test_the_app_runs_on_a_google_sheet_and_names_it(fake_google: FakeSheets) ->
     at = app("pages/settings.py", sheet_secrets(key))
     assert not at.exception
     assert any(
-        "Google Sheet: Riverton Coalition 2027" in caption.value for caption in at.sidebar.caption
+        "Google Sheet: Riverton Coalition 2027" in as_read(caption.value)
+        for caption in at.sidebar.caption
     )
     assert "could not be read" in at.warning[0].value  # every tab is missing
     at.button[0].click().run()  # "Create the missing tabs and columns"
@@ -95,7 +96,7 @@ def test_a_sheet_that_is_not_shared_names_the_email_to_share_it_with(
     fake_google.share(key, False)
     at = app(secrets=sheet_secrets(key))
     assert not at.exception
-    assert "tracker@coalition.iam.gserviceaccount.com" in at.error[0].value
+    assert "tracker@coalition.iam.gserviceaccount.com" in as_read(at.error[0].value)
 
 
 def test_missing_service_account_secret_names_the_key(fake_google: FakeSheets) -> None:
@@ -103,7 +104,7 @@ def test_missing_service_account_secret_names_the_key(fake_google: FakeSheets) -
     del secrets["connections"]["gsheets"]["private_key"]
     at = app(secrets=secrets)
     assert not at.exception
-    assert "connections.gsheets.private_key" in at.error[0].value
+    assert "connections.gsheets.private_key" in as_read(at.error[0].value)
 
 
 def test_loading_the_sample_into_a_sheet_twice_duplicates_nothing(fake_google: FakeSheets) -> None:

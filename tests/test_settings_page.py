@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from lib import coalition, schema, transfer
 from lib.store.sql import SqlStore
-from tests.apptest import SERVICE_ACCOUNT, app, sheet_secrets
+from tests.apptest import SERVICE_ACCOUNT, app, as_read, sheet_secrets
 from tests.fake_sheets import FakeSheets
 
 PAGE = "pages/settings.py"
@@ -60,7 +60,7 @@ def report_form(at: AppTest) -> tuple[AppTest, str]:
 
 def texts(elements) -> str:
     """What the elements say, as read on screen (Markdown escapes removed)."""
-    return " ".join(element.value for element in elements).replace("\\", "")
+    return " ".join(as_read(element.value) for element in elements)
 
 
 # --- the lists -----------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from lib import access, lists, schema
 from lib.store import sql
 from lib.store.sql import SqlStore
-from tests.apptest import app
+from tests.apptest import app, as_read
 from tests.test_roles import AUTH
 
 PAGE = "pages/settings.py"
@@ -24,7 +24,7 @@ def click(at: AppTest, label: str) -> AppTest:
 
 def texts(elements) -> str:
     """What the elements say, as read on screen (Markdown escapes removed)."""
-    return " ".join(element.value for element in elements).replace("\\", "")
+    return " ".join(as_read(element.value) for element in elements)
 
 
 def fresh(store: SqlStore, table: str) -> pd.DataFrame:
