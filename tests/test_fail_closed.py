@@ -14,8 +14,9 @@ import pytest
 import streamlit as st
 
 from lib import access, digest, health, schema, visibility
-from lib.sample import sample_tables
+from lib.sample import load_sample, sample_tables
 from lib.schema import Rule
+from lib.store.sheets import SheetStore
 from lib.store.sql import SqlStore
 from tests.apptest import app, sheet_secrets
 from tests.conftest import sheet_store
@@ -128,15 +129,18 @@ def test_a_missing_visibility_column_makes_every_row_restricted_and_health_says_
     assert any(f.table == "interactions" and "restricted" in f.message for f in warnings)
 
 
+def _sheet_with_sample(fake: FakeSheets) -> tuple[str, SheetStore]:
+    key = fake.create_spreadsheet("Coalition")
+    store = sheet_store(fake, key)
+    store.ensure_schema()
+    load_sample(store, TODAY)
+    return key, store
+
+
 def test_a_renamed_visibility_header_on_the_sheet_hides_every_row_from_viewers(
     fake_google: FakeSheets,
 ) -> None:
-    key = fake_google.create_spreadsheet("Coalition")
-    store = sheet_store(fake_google, key)
-    store.ensure_schema()
-    from lib.sample import load_sample
-
-    load_sample(store, TODAY)
+    key, store = _sheet_with_sample(fake_google)
     header = fake_google.grid(key, "interactions")[0]
     column = chr(ord("A") + header.index("visibility"))
     fake_google.set_values(key, "interactions", f"{column}1", [["Who can see"]])
@@ -260,12 +264,7 @@ def test_a_row_copied_by_hand_and_set_to_coalition_reveals_nothing() -> None:
 def test_a_restricted_row_copied_on_the_sheet_shows_its_history_to_no_viewer(
     fake_google: FakeSheets,
 ) -> None:
-    key = fake_google.create_spreadsheet("Coalition")
-    store = sheet_store(fake_google, key)
-    store.ensure_schema()
-    from lib.sample import load_sample
-
-    load_sample(store, TODAY)
+    key, store = _sheet_with_sample(fake_google)
     grid = fake_google.grid(key, "commitments")
     header = grid[0]
     position = header.index("visibility")

@@ -430,15 +430,7 @@ class SheetStore(Store):
                 )
 
         ids = {record[key] for record in records} if key else set()
-        try:
-            self._with_retries(send, writes=True)
-        except UnavailableError:
-            with self._state_lock:
-                self._unconfirmed_ids |= ids
-            raise
-        with self._state_lock:
-            self._unconfirmed_ids -= ids
-            self._known_keys.setdefault(table, set()).update(ids)
+        self._send_tracking_ids(send, {table: ids} if key else {})
 
     def _write(self, edits: list[Edit], records: dict[str, list[dict[str, str]]]) -> None:
         try:
@@ -572,19 +564,26 @@ class SheetStore(Store):
                 for name, value in edit.changes.items()
             ]
 
+        with self._update_lock:  # edits are read-then-write: one at a time in this process
+            self._send_tracking_ids(
+                send, {table: {row[key_of[table]] for row in records[table]} for table in keyed}
+            )
+
+    def _send_tracking_ids(self, send: Callable[[], None], ids: dict[str, set[str]]) -> None:
+        """Send a write with retries. Ids of a write that failed may have landed unseen: they are
+        checked against the sheet before the next write of them; those of one that succeeded
+        are known to be stored."""
+        every = set().union(*ids.values())
         try:
-            with self._update_lock:  # edits are read-then-write: one at a time in this process
-                self._with_retries(send, writes=True)
+            self._with_retries(send, writes=True)
         except UnavailableError:
             with self._state_lock:
-                self._unconfirmed_ids |= ids
+                self._unconfirmed_ids |= every
             raise
         with self._state_lock:
-            self._unconfirmed_ids -= ids
-            for table in keyed:
-                self._known_keys.setdefault(table, set()).update(
-                    record[key_of[table]] for record in records[table]
-                )
+            self._unconfirmed_ids -= every
+            for table, stored in ids.items():
+                self._known_keys.setdefault(table, set()).update(stored)
 
     def _update_now(
         self, table: str, key: str, cells: dict[str, str], expected_updated_at: str | None
