@@ -37,3 +37,18 @@ loadtest: $(VENV)/.dev-installed
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-output
+
+# st-gsheets-connection pins gspread below 6, so it gets a virtualenv of its own, with the same
+# streamlit, pandas and requests as the app where they are compatible.
+PEER_VENV := .venv-peer
+PEER_PINS := $(shell grep -E '^(streamlit|pandas|requests)==' requirements.txt | cut -d' ' -f1)
+
+$(PEER_VENV)/.installed: requirements.txt
+	test -x $(PEER_VENV)/bin/python || python3.11 -m venv $(PEER_VENV)
+	$(PEER_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(PEER_VENV)/bin/python -m pip install --quiet st-gsheets-connection==0.1.0 $(PEER_PINS)
+	touch $@
+
+.PHONY: bench-compare
+bench-compare: $(VENV)/.dev-installed $(PEER_VENV)/.installed
+	$(PY) -m bench.compare

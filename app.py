@@ -12,6 +12,11 @@ from lib.store import Store, StoreError
 
 if __name__ != "__main__":
     # Imported at server start: nothing is drawn; the writes waiting to sync are sent.
+    from streamlit.runtime.pages_manager import PagesManager
+
+    # This app routes with st.navigation. Said at start, so that a tab reconnecting to a
+    # restarted server is not first shown pages/ as Streamlit's older page convention would.
+    PagesManager.uses_pages_directory = False
     app = st.App(__file__, lifespan=server.lifespan)
 else:
     # An emoji icon is drawn in the browser; a :material/...: one is fetched from Google's
@@ -65,6 +70,9 @@ else:
             )
             st.rerun()
 
+    def data_source_line(label: str) -> None:
+        st.caption(ui.md("Data source: **{}**", label))
+
     current = ui.member()
     page = st.navigation(PAGES, position="sidebar" if current else "hidden")
     if current is None:
@@ -91,7 +99,9 @@ else:
         except StoreError:
             stored = {}
         problems = ui.problem_count(stored)
-        st.caption(ui.md("Data source: **{}**", store.label if store else "not connected"))
+        # Timed, so that a tab that lost its connection (the server restarted) runs its page
+        # again as soon as it is back, before anyone presses anything.
+        st.fragment(data_source_line, run_every=60)(store.label if store else "not connected")
         if store is not None and ui.sync_worker(store).outbox.waiting():
             ui.sync_worker(store).nudge()  # every page load is a chance to send them
             # Re-counted every few seconds, so the count goes once they are sent, with no reload.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import runpy
 import sqlite3
+import threading
 import time
 from collections.abc import Callable
 from contextlib import closing
@@ -234,7 +235,10 @@ def test_the_lifespan_sends_what_waited_before_anyone_opens_a_page(
         async with server.lifespan(None):
             pass
 
-    asyncio.run(serve_briefly())
+    # In a thread of its own: the browser tests' Playwright keeps an event loop in this one.
+    serving = threading.Thread(target=asyncio.run, args=(serve_briefly(),))
+    serving.start()
+    serving.join()
     assert wait_until(lambda: not queue.waiting(), 10) < 10
     sample_store.clear_cache()
     assert (sample_store.read("interactions")["takeaways"] == "Waited through a restart").sum() == 1

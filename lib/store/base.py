@@ -148,6 +148,11 @@ class Store(ABC):
         with self._cache_lock:
             self._cache = None
 
+    def _written(self, cells: Mapping[str, Sequence[Mapping[str, str]]]) -> None:
+        """After every write attempt, landed or not: the cells sent, by table. The cached read is
+        dropped; backends that can bring a read up to date in part override this."""
+        self.clear_cache()
+
     def append(self, table: str, rows: Sequence[Mapping[str, Any]]) -> list[str]:
         """Add rows; ids and stamps are filled in where missing. Rows whose id is already stored
         are skipped, so repeating an append with the same ids never duplicates anything."""
@@ -157,7 +162,7 @@ class Store(ABC):
         try:
             self._append_records(table, records)
         finally:
-            self.clear_cache()
+            self._written({table: records})
         key = schema.table(table).key
         return [record[key] for record in records] if key else []
 
@@ -200,7 +205,10 @@ class Store(ABC):
             try:
                 self._write(checked, records)
             finally:
-                self.clear_cache()
+                written: dict[str, list[Mapping[str, str]]] = {n: [*r] for n, r in records.items()}
+                for edit in checked:
+                    written.setdefault(edit.table, []).append(edit.changes)
+                self._written(written)
         ids: dict[str, list[str]] = {}
         for name in append:
             key = schema.table(name).key
@@ -223,7 +231,7 @@ class Store(ABC):
         try:
             self._update_record(table, str(id), cells, expected_updated_at)
         finally:
-            self.clear_cache()
+            self._written({table: [cells]})
         return cells
 
     # --- helpers for backends ----------------------------------------------------------------

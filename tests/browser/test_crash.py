@@ -108,14 +108,16 @@ def report_tab(
     return re.search(r"draft=(int-[0-9a-f]+)", page.url).group(1)
 
 
-def kill_when_stored(server: Server, takeaways: str) -> threading.Thread:
-    """SIGKILL the server the moment the report's interaction is in the database: after the
-    write, before the page could say "Report saved."."""
+def kill_when_stored(
+    server: Server, text: str, *, table: str = "interactions", column: str = "takeaways"
+) -> threading.Thread:
+    """SIGKILL the server the moment the row holding ``text`` is in the database: after the
+    write, before the page could say it was saved."""
 
     def watch() -> None:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
-            if server.count("interactions", "takeaways", takeaways):
+            if server.count(table, column, text):
                 server.kill()
                 return
             time.sleep(0.002)
@@ -235,9 +237,9 @@ def wait_for_row(server: Server, report_id: str, seconds: float) -> float:
     return time.monotonic() - started
 
 
-def restart_and_reconnect(server: Server, page: Page) -> None:
+def restart_and_reconnect(server: Server, page: Page, *, messages: int = 2) -> None:
     """Start the server again and wait until ``page`` is back: reconnected by itself, drawn by a
-    new session, and sending that session its message's timed updates."""
+    new session, and (with ``messages=2``) sending that session its message's timed updates."""
     sent: list[object] = []
 
     def watch(socket: WebSocket) -> None:
@@ -247,7 +249,7 @@ def restart_and_reconnect(server: Server, page: Page) -> None:
     server.start()
     deadline = time.monotonic() + RECONNECT / 1000
     # The first message asks for the page to run; the next ones come from its timer.
-    while len(sent) < 2:
+    while len(sent) < messages:
         assert time.monotonic() < deadline, "the tab did not reconnect"
         page.wait_for_timeout(50)
     page.remove_listener("websocket", watch)
@@ -282,4 +284,71 @@ def test_writes_waiting_through_a_restart_go_out_without_a_page_load(
     page.screenshot(path=OUTPUT / "crash-queued-then-saved.png")
     assert server.count("interactions", "id", waiting) == 1
     assert server.count("interactions", "id", nobody) == 1
+    context.close()
+
+
+def tick_first_row(page: Page) -> None:
+    """Tick the first row; a box still ticked from before a restart is unticked, then ticked."""
+    table = page.get_by_test_id("stDataFrame").first
+    table.scroll_into_view_if_needed()
+    box = table.bounding_box()
+    for attempt in range(2):
+        page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)  # the first row's selection box
+        try:
+            expect(page.get_by_text("History", exact=True)).to_be_visible(timeout=8_000)
+            return
+        except AssertionError:
+            if attempt:
+                raise
+
+
+def test_a_status_update_stored_as_the_server_died_lands_once_and_the_tab_comes_back(
+    browser: Browser, server: Server
+) -> None:
+    """Killed the moment the update's history row is written: the commitment's status, its
+    history row and its audit row landed together (one write), once; the tab reconnects to the
+    restarted server with the app's own pages, showing the new status. (Saving the same update
+    again from a new session is recognised: see tests/test_commitments_trust.py.)"""
+    store = SqlStore(server.database_url)
+    candidate_id = store.read("commitments")["candidate_id"].value_counts().index[0]
+    store.engine.dispose()
+    server.start()
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    page.goto(f"{server.url}/commitments?candidate={candidate_id}")
+    wait_for_app(page)
+    tick_first_row(page)
+    choose(page, "New status", "Stalled")
+    note = "Saved as the server died: the office did not answer"
+    type_into(page.get_by_label("Note"), note)
+    watcher = kill_when_stored(server, note, table="updates", column="note")
+    page.get_by_role("button", name="Save the update").click()  # no waiting: it dies
+    watcher.join()
+    assert page.get_by_text("Saved the update to 1 commitment.").count() == 0
+    [commitment] = [
+        row[0]
+        for row in sqlite3.connect(server.database).execute(
+            "SELECT commitment_id FROM updates WHERE note = ?", (note,)
+        )
+    ]
+    assert server.count("commitments", "id", commitment) == 1
+    with closing(sqlite3.connect(server.database)) as connection:
+        status = connection.execute(
+            "SELECT status FROM commitments WHERE id = ?", (commitment,)
+        ).fetchone()[0]
+        audits = connection.execute(
+            "SELECT COUNT(*) FROM audit WHERE record_id = ? AND action = 'updated status'",
+            (commitment,),
+        ).fetchone()[0]
+    assert (status, audits) == ("stalled", 1)  # all of the change, never a part of it
+
+    restart_and_reconnect(server, page, messages=1)  # the same port: it reconnects by itself
+    expect(page.locator("[data-testid='stSidebarNav']")).to_contain_text(
+        "Commitments", timeout=30_000
+    )
+    nav = page.locator("[data-testid='stSidebarNav']").inner_text()
+    assert "commitments" not in nav and "app" not in nav.split()  # the app's own pages
+    expect(page.get_by_test_id("stDataFrame").first).to_contain_text("Stalled")
+    assert server.count("updates", "note", note) == 1
+    page.screenshot(path=OUTPUT / "crash-status-update.png", full_page=True)
     context.close()
