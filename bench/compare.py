@@ -29,13 +29,14 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import gspread
 import pandas as pd
 
+from bench import run as large
 from lib import report, schema
 from lib.sample import load_sample
 from lib.store import Edit, Store
@@ -61,51 +62,7 @@ Rows = dict[str, list[dict[str, str]]]
 
 def mid_rows(rng: random.Random) -> dict[str, list[dict[str, object]]]:
     """A coalition a few years into using the tracker, with realistic lengths of text."""
-    today = date.today()
-
-    def day(spread: int) -> str:
-        return (today - timedelta(days=rng.randint(0, spread))).isoformat()
-
-    issues = [{"id": f"iss-{n:04d}", "name": f"Issue {n}", "ask": "Fund it " * 4} for n in range(8)]
-    partners = [{"id": f"ptn-{n:04d}", "name": f"Partner {n}"} for n in range(6)]
-    candidates = [
-        {"id": f"cand-{n:04d}", "name": f"Candidate {n}", "office": "City Council"}
-        for n in range(60)
-    ]
-    interactions = [
-        {
-            "id": f"int-{n:06d}",
-            "date": day(700),
-            "candidate_id": rng.choice(candidates)["id"],
-            "kind": rng.choice(schema.INTERACTION_KIND.values),
-            "visibility": rng.choice(schema.VISIBILITY.values),
-            "partner_ids": [rng.choice(partners)["id"]],
-            "talking_points": "We explained the housing trust fund and its costs. " * 3,
-            "takeaways": "Supportive in principle; wants a cost estimate first. " * 2,
-        }
-        for n in range(MID_INTERACTIONS)
-    ]
-    commitments = [
-        {
-            "id": f"cmt-{n:06d}",
-            "candidate_id": rng.choice(candidates)["id"],
-            "issue_id": rng.choice(issues)["id"],
-            "interaction_id": rng.choice(interactions)["id"],
-            "text": "Will co-sponsor the ordinance and vote for full funding.",
-            "made_on": day(700),
-            "status": rng.choice(schema.COMMITMENT_STATUS.values),
-            "owner": f"Staffer {rng.randint(1, 12)}",
-            "visibility": rng.choice(schema.VISIBILITY.values),
-        }
-        for n in range(MID_COMMITMENTS)
-    ]
-    return {
-        "issues": issues,
-        "partners": partners,
-        "candidates": candidates,
-        "interactions": interactions,
-        "commitments": commitments,
-    }
+    return large.seed_rows(rng, MID_INTERACTIONS, MID_COMMITMENTS, positions_count=600)
 
 
 def seeded_grids(fill: Callable[[Store], object]) -> dict[str, list[list[str]]]:

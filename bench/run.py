@@ -38,8 +38,13 @@ RUNS = 5
 RESULTS = PROJECT_ROOT / "bench" / "results" / "latest.md"
 
 
-def seed_rows(rng: random.Random) -> dict[str, list[dict[str, object]]]:
-    """A coalition of the benchmark's size, with realistic lengths of text."""
+def seed_rows(
+    rng: random.Random,
+    interactions_count: int = INTERACTIONS,
+    commitments_count: int = COMMITMENTS,
+    positions_count: int = 3_000,
+) -> dict[str, list[dict[str, object]]]:
+    """A coalition of the benchmark's size (or the given one), with realistic lengths of text."""
     today = date.today()
     issues = [{"id": f"iss-{n:04d}", "name": f"Issue {n}", "ask": "Fund it " * 4} for n in range(8)]
     partners = [
@@ -69,7 +74,7 @@ def seed_rows(rng: random.Random) -> dict[str, list[dict[str, object]]]:
             "talking_points": "We explained the housing trust fund and its costs. " * 3,
             "takeaways": "Supportive in principle; wants a cost estimate before committing. " * 2,
         }
-        for n in range(INTERACTIONS)
+        for n in range(interactions_count)
     ]
     positions = [
         {
@@ -80,7 +85,7 @@ def seed_rows(rng: random.Random) -> dict[str, list[dict[str, object]]]:
             "as_of": (today - timedelta(days=rng.randint(0, 700))).isoformat(),
             "evidence": "Said so at the forum.",
         }
-        for n in range(3_000)
+        for n in range(positions_count)
     ]
     commitments = [
         {
@@ -95,7 +100,7 @@ def seed_rows(rng: random.Random) -> dict[str, list[dict[str, object]]]:
             "follow_up_by": (today + timedelta(days=rng.randint(-60, 90))).isoformat(),
             "visibility": rng.choice(schema.VISIBILITY.values),
         }
-        for n in range(COMMITMENTS)
+        for n in range(commitments_count)
     ]
     return {
         "issues": issues,
