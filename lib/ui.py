@@ -295,40 +295,24 @@ class DownloadBuild:
 
     Streamlit calls the builder outside the page script, where nothing can be shown, and on an
     error only shows a generic note under the button for a few seconds. This remembers the
-    failure so the page can say so, and lets the rerun that the click starts wait for the build.
+    failure so the page can say so when it next runs.
     """
 
     def __init__(self) -> None:
-        self._changed = threading.Condition()
-        self.started = 0
-        self.finished = 0
-        self.waited_for = 0
+        self._lock = threading.Lock()
         self.failure: Exception | None = None
 
     def run(self, build: Callable[[], bytes], name: str) -> bytes:
-        with self._changed:
-            self.started += 1
         try:
             return build()
         except Exception as error:
             logging.getLogger(__name__).exception("Building the download %s failed", name)
-            with self._changed:
+            with self._lock:
                 self.failure = error
             raise  # Streamlit then sends no file rather than a broken one
-        finally:
-            with self._changed:
-                self.finished += 1
-                self._changed.notify_all()
-
-    def wait(self, start_within: float = 3.0, finish_within: float = 120.0) -> None:
-        """Wait for the build a click started (the browser asks for it just after the rerun)."""
-        with self._changed:
-            if self._changed.wait_for(lambda: self.started > self.waited_for, start_within):
-                self._changed.wait_for(lambda: self.finished >= self.started, finish_within)
-            self.waited_for = self.started
 
     def take_failure(self) -> Exception | None:
-        with self._changed:
+        with self._lock:
             failure, self.failure = self.failure, None
             return failure
 
@@ -356,7 +340,9 @@ def download(
         mime=mime,
         icon=icon,
         key=key,
-        on_click=state.wait,
+        # No rerun on click: a rerun would replace the button (on the meeting screen, inside a
+        # refreshing fragment) while the browser is still asking for its file.
+        on_click="ignore",
     )
     if state.take_failure() is not None:
         st.error(

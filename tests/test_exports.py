@@ -7,8 +7,6 @@ import csv
 import io
 import logging
 import subprocess
-import threading
-import time
 from datetime import datetime
 from pathlib import Path
 
@@ -19,7 +17,7 @@ import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
-from lib import calendar_ics, digest, export, schema, transfer, ui
+from lib import calendar_ics, digest, export, schema, transfer
 
 FORMULA_STARTS = ("=", "+", "-", "@")
 CONTROL_CHARACTERS = ["\x00", "\x07", "\x0b", "\x0c", "\x1b", "\x1f", "\ufffe", "\uffff"]
@@ -242,7 +240,7 @@ def test_the_markdown_digest_keeps_each_line_on_one_line() -> None:
 
 
 def _failing_download_page() -> None:
-    from lib import ui
+    from lib import ui  # AppTest runs this function's body alone, as a script
 
     def build() -> bytes:
         raise ValueError("the store went away")
@@ -276,29 +274,6 @@ def test_a_download_that_fails_is_logged_and_shown(
     ]
     at.run()
     assert not at.error  # said once
-
-
-def test_the_rerun_a_click_starts_waits_for_the_build() -> None:
-    state = ui.DownloadBuild()
-
-    def build() -> bytes:
-        time.sleep(0.2)
-        raise OSError("disk full")
-
-    def worker() -> None:
-        time.sleep(0.1)  # the browser asks for the file just after the rerun starts
-        with pytest.raises(OSError):
-            state.run(build, "x.csv")
-
-    thread = threading.Thread(target=worker)
-    thread.start()
-    state.wait()
-    assert isinstance(state.take_failure(), OSError) and state.take_failure() is None
-    thread.join()
-    started = time.monotonic()
-    state.wait(start_within=0.1)  # a click with no build (it was never asked for) moves on
-    assert time.monotonic() - started < 1
-    assert state.run(lambda: b"ok", "x.csv") == b"ok" and state.take_failure() is None
 
 
 def test_download_file_names_cannot_break_a_header() -> None:
