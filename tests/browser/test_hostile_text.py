@@ -28,6 +28,7 @@ TAKEAWAY = f"Line one\n===\nsee https://{OUTSIDE}/more and <span style='color:re
 @pytest.fixture(scope="module")
 def hostile_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[AppServer, str]]:
     directory = tmp_path_factory.mktemp("hostile")
+    OUTPUT.mkdir(exist_ok=True)
     url = f"sqlite:///{directory / 'tracker.db'}"
     store = SqlStore(url)
     store.ensure_schema()
