@@ -21,13 +21,10 @@ from __future__ import annotations
 
 import json
 import random
-import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections import Counter
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -37,6 +34,7 @@ import gspread
 import pandas as pd
 
 from bench import run as large
+from bench.measure import altered_cells, concurrent, interaction_ids, milliseconds
 from lib import report, schema
 from lib.sample import load_sample
 from lib.store import Edit, Store
@@ -180,86 +178,20 @@ def requests_for(fake: FakeSheets, action: Callable[[], object]) -> int:
     return fake.count()
 
 
-def milliseconds(action: Callable[[], object], runs: int = RUNS) -> float:
-    timings = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        action()
-        timings.append(time.perf_counter() - started)
-    return statistics.median(timings) * 1000
-
-
-def concurrent(
-    save: Callable[[Rows], object], writers: list[list[Rows]], count: Callable[[], Counter[str]]
-) -> dict[str, Any]:
-    """Every writer saves its reports at the same moment; then the interactions are counted."""
-    start = threading.Barrier(len(writers))
-    errors: list[str] = []
-    lock = threading.Lock()
-
-    def write(reports: list[Rows]) -> None:
-        start.wait()
-        for rows in reports:
-            try:
-                save(rows)
-            except Exception as error:  # every failure is counted and shown
-                with lock:
-                    errors.append(f"{type(error).__name__}: {error}"[:200])
-
-    threads = [threading.Thread(target=write, args=(reports,)) for reports in writers]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    seconds = time.perf_counter() - started
-    stored = count()
-    expected = [rows["interactions"][0]["id"] for reports in writers for rows in reports]
-    return {
-        "expected": len(expected),
-        "lost": sum(stored[record_id] == 0 for record_id in expected),
-        "duplicated": sum(max(stored[record_id] - 1, 0) for record_id in set(expected)),
-        "errors": errors[:3],
-        "error_count": len(errors),
-        "seconds": seconds,
-    }
-
-
-def altered_cells(before: dict[str, list[list[str]]], now: Callable[[str], list[list[str]]]) -> int:
-    """Cells of the rows already in the tabs (header included) that a save changed or removed:
-    a save should add rows and leave every other cell as it was."""
-    changed = 0
-    for table, old in before.items():
-        new = now(table)
-        for number, old_row in enumerate(old):
-            new_row = new[number] if number < len(new) else []
-            width = max(len(old_row), len(new_row))
-            old_row = old_row + [""] * (width - len(old_row))
-            new_row = new_row + [""] * (width - len(new_row))
-            changed += sum(a != b for a, b in zip(old_row, new_row, strict=True))
-    return changed
-
-
-def interaction_ids(fake: FakeSheets, key: str) -> Counter[str]:
-    grid = fake.grid(key, "interactions")
-    position = grid[0].index("id")
-    return Counter(row[position] for row in grid[1:] if len(row) > position)
-
-
 def measure_ours(dataset: dict[str, Any]) -> dict[str, Any]:
     fake, key = spreadsheet(dataset["tabs"])
     store = SheetStore(gspread.Client(auth=None, session=fake), key)  # type: ignore[arg-type]
     result: dict[str, Any] = {}
     result["first_view_requests"] = requests_for(fake, store.read_all)
     result["repeat_view_requests"] = requests_for(fake, store.read_all)
-    result["repeat_view_ms"] = milliseconds(store.read_all)
+    result["repeat_view_ms"] = milliseconds(store.read_all, RUNS)
 
     def expired_view() -> None:
         store.clear_cache()  # what the 30 s TTL running out does
         store.read_all()
 
     result["expired_view_requests"] = requests_for(fake, expired_view)
-    result["expired_view_ms"] = milliseconds(expired_view)
+    result["expired_view_ms"] = milliseconds(expired_view, RUNS)
     store.read_all()
     started = time.perf_counter()
     result["report_requests"] = requests_for(fake, lambda: store.append_many(dataset["report"]))
@@ -285,7 +217,9 @@ def measure_ours(dataset: dict[str, Any]) -> dict[str, Any]:
         shared = SheetStore(gspread.Client(auth=None, session=fake), key)  # type: ignore[arg-type]
         shared.read_all()
         result["concurrent"] = concurrent(
-            shared.append_many, dataset["writers"], lambda: interaction_ids(fake, key)
+            shared.append_many,
+            dataset["writers"],
+            lambda: interaction_ids(fake.grid(key, "interactions")),
         )
     return result
 
@@ -326,7 +260,7 @@ def measure_plain(dataset: dict[str, Any]) -> dict[str, Any]:
     result: dict[str, Any] = {}
     result["first_view_requests"] = requests_for(fake, app.page_view)
     result["repeat_view_requests"] = requests_for(fake, app.page_view)
-    result["repeat_view_ms"] = milliseconds(app.page_view)
+    result["repeat_view_ms"] = milliseconds(app.page_view, RUNS)
     result["expired_view_requests"] = result["repeat_view_requests"]  # no cache to expire
     result["expired_view_ms"] = result["repeat_view_ms"]
     started = time.perf_counter()
@@ -344,7 +278,7 @@ def measure_plain(dataset: dict[str, Any]) -> dict[str, Any]:
         shared = HandWritten(fake, key)
         shared.page_view()
         result["concurrent"] = concurrent(
-            shared.save, dataset["writers"], lambda: interaction_ids(fake, key)
+            shared.save, dataset["writers"], lambda: interaction_ids(fake.grid(key, "interactions"))
         )
     return result
 

@@ -31,10 +31,8 @@ connector's default one-hour cache behaves here as it does in a deployed app.
 from __future__ import annotations
 
 import json
-import statistics
 import sys
 import tempfile
-import threading
 import time
 import warnings
 from collections import Counter
@@ -54,6 +52,12 @@ from streamlit import config  # noqa: E402
 from streamlit import logger as streamlit_logger  # noqa: E402
 from streamlit_gsheets import GSheetsConnection  # noqa: E402
 
+from bench.measure import (  # noqa: E402
+    altered_cells,
+    concurrent,
+    interaction_ids,
+    milliseconds,
+)
 from tests.fake_sheets import FakeSheets  # noqa: E402
 
 FORMATTING_REQUESTS = (
@@ -143,69 +147,7 @@ class Bench:
         self.save(change["append"])
 
     def interaction_ids(self) -> Counter[str]:
-        grid = self.fake.grid(self.key, "interactions")
-        position = grid[0].index("id")
-        return Counter(row[position] for row in grid[1:] if len(row) > position)
-
-
-def milliseconds(action: Callable[[], object], runs: int) -> float:
-    timings = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        action()
-        timings.append(time.perf_counter() - started)
-    return statistics.median(timings) * 1000
-
-
-def altered_cells(before: dict[str, list[list[str]]], now: Callable[[str], list[list[str]]]) -> int:
-    """Cells of the rows already in the tabs (header included) that a save changed or removed:
-    a save should add rows and leave every other cell as it was."""
-    changed = 0
-    for table, old in before.items():
-        new = now(table)
-        for number, old_row in enumerate(old):
-            new_row = new[number] if number < len(new) else []
-            width = max(len(old_row), len(new_row))
-            old_row = old_row + [""] * (width - len(old_row))
-            new_row = new_row + [""] * (width - len(new_row))
-            changed += sum(a != b for a, b in zip(old_row, new_row, strict=True))
-    return changed
-
-
-def concurrent(bench: Bench, writers: list[list[dict[str, Any]]], ttl: int | None) -> dict:
-    """Every writer saves its reports at once; then the interactions are counted by id."""
-    start = threading.Barrier(len(writers))
-    errors: list[str] = []
-    lock = threading.Lock()
-
-    def write(reports: list[dict[str, Any]]) -> None:
-        start.wait()
-        for report in reports:
-            try:
-                bench.save(report, ttl=ttl)
-            except Exception as error:  # every failure is counted and shown
-                with lock:
-                    errors.append(f"{type(error).__name__}: {error}"[:200])
-
-    threads = [threading.Thread(target=write, args=(reports,)) for reports in writers]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    seconds = time.perf_counter() - started
-    stored = bench.interaction_ids()
-    expected = [
-        row["id"] for reports in writers for report in reports for row in report["interactions"]
-    ]
-    return {
-        "expected": len(expected),
-        "lost": sum(stored[record_id] == 0 for record_id in expected),
-        "duplicated": sum(max(stored[record_id] - 1, 0) for record_id in set(expected)),
-        "errors": errors[:3],
-        "error_count": len(errors),
-        "seconds": seconds,
-    }
+        return interaction_ids(self.fake.grid(self.key, "interactions"))
 
 
 def names(number: int) -> dict[str, str]:
@@ -254,11 +196,17 @@ def measure(dataset: dict[str, Any], runs: int, number: int) -> dict:
     if dataset.get("writers"):
         fresh = Bench(dataset["tabs"], names(number)["writers"])
         st.cache_data.clear()
-        result["concurrent"] = concurrent(fresh, dataset["writers"], ttl=0)
+        result["concurrent"] = concurrent(
+            lambda report: fresh.save(report, ttl=0), dataset["writers"], fresh.interaction_ids
+        )
         # The same reports from ONE writer, reading before each save as the README reads.
         alone = Bench(dataset["tabs"], names(number)["alone"])
         st.cache_data.clear()
-        result["single_writer_default_ttl"] = concurrent(alone, [dataset["writers"][0]], ttl=None)
+        result["single_writer_default_ttl"] = concurrent(
+            lambda report: alone.save(report, ttl=None),
+            [dataset["writers"][0]],
+            alone.interaction_ids,
+        )
     return result
 
 
