@@ -456,10 +456,5 @@ def read_backup(data: bytes) -> dict[str, pd.DataFrame]:
         )
     tables = {}
     for name, grid in grids.items():
-        header, rows = grid[0], grid[1:]
-        width = len(header)
-        rows = [row[:width] + [""] * (width - len(row)) for row in rows]
-        raw = pd.DataFrame(rows, columns=range(width), dtype=object)
-        raw.columns = header
-        tables[name] = schema.normalise(name, raw, row_numbers=range(2, len(rows) + 2))
+        tables[name] = schema.normalise_rows(name, grid[0], grid[1:])
     return tables

@@ -316,11 +316,7 @@ class SheetStore(Store):
         """A tab's cells (header first) as the contract's table."""
         header = [str(cell) for cell in grid[0]] if grid else []
         self._remember_header(table, header)
-        width = len(header)
-        rows = [list(row[:width]) + [""] * (width - len(row)) for row in grid[1:]]
-        raw = pd.DataFrame(rows, columns=range(width), dtype=object)
-        raw.columns = header  # positional first, so duplicate or blank headers survive
-        return schema.normalise(table, raw, row_numbers=range(2, len(rows) + 2))
+        return schema.normalise_rows(table, header, grid[1:])
 
     # --- writing -------------------------------------------------------------------------------
 

@@ -491,8 +491,10 @@ class SqlStore(Store):
         if where is not None:
             statement = statement.where(where)
         result = connection.execute(statement.order_by(*self._order(name)))
-        # Plain tuples: pandas probes SQLAlchemy Row objects attribute by attribute.
-        rows = [tuple(row) for row in result]
+        # Every column is text, which needs no conversion: the driver's own tuples, fetched in
+        # one call, cost a third less than SQLAlchemy's Row objects on a large table.
+        rows = result.cursor.fetchall()
+        result.close()
         self.rows_fetched += len(rows)
         return list(result.keys()), rows
 
@@ -502,11 +504,9 @@ class SqlStore(Store):
             # Normalising costs milliseconds even with no rows; an empty table is common.
             empty = _EMPTY.get((name, tuple(columns)))
             if empty is None:
-                raw = pd.DataFrame(columns=columns, dtype=object)
-                empty = _EMPTY[(name, tuple(columns))] = schema.normalise(name, raw)
+                empty = _EMPTY[(name, tuple(columns))] = schema.normalise_rows(name, columns, [])
             return empty.copy()
-        raw = pd.DataFrame(rows, columns=columns, dtype=object)
-        return schema.normalise(name, raw.fillna(""))
+        return schema.normalise_rows(name, columns, rows)
 
     def _read_table(self, table: str) -> pd.DataFrame:
         with self._connect() as connection:
