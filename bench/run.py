@@ -6,7 +6,10 @@ point at), then measures on SQLite and on the in-process Sheets fake:
 - how many HTTP requests ``read_all``, ``append`` and ``update`` cost against the Sheets API;
 - the rerun time of each page on SQLite, with this large dataset and with the sample coalition
   (median of several reruns, through Streamlit's AppTest, which runs the page's script exactly
-  as the server does for a browser session).
+  as the server does for a browser session);
+- the time until each page is fully drawn in headless Chromium, served by `streamlit run`, with
+  the same two datasets: the first visit after a server start and the median of warm visits
+  (bench/browser.py says what "fully drawn" waits for).
 
 Prints a Markdown table and writes it to bench/results/latest.md.
 """
@@ -25,7 +28,8 @@ from pathlib import Path
 
 import gspread
 
-from lib import schema
+from bench.browser import browser_lines
+from lib import schema, server
 from lib.sample import load_sample
 from lib.store import Store
 from lib.store.sheets import SheetStore
@@ -175,6 +179,7 @@ def page_rerun_lines(label: str, fill: Callable[[Store], object]) -> list[str]:
         store.ensure_schema()
         fill(store)
         os.environ["TRACKER_DATABASE_URL"] = url
+        server.warm_up()  # as the server does at start, before anyone opens a page
         with router_always_runs():
             for page in PAGES:
                 at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=300)
@@ -270,6 +275,8 @@ def main() -> int:
 
     lines += page_rerun_lines("large dataset", lambda store: seed(store, rows))
     lines += page_rerun_lines("sample coalition", load_sample)
+    lines += browser_lines("large dataset", lambda store: seed(store, rows))
+    lines += browser_lines("sample coalition", load_sample)
     report = "\n".join(lines)
     print(report)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)

@@ -6,7 +6,7 @@ Dates are ISO text in the tables, so comparing them as strings orders them corre
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pandas as pd
@@ -117,15 +117,15 @@ def due_window(commitments: pd.DataFrame, window: str, today: date) -> pd.Series
 
 @dataclass(frozen=True)
 class CommitmentFilters:
-    """What staff narrow the commitments down to; an empty list means no narrowing."""
+    """What staff narrow the commitments down to; nothing chosen means no narrowing."""
 
-    candidates: list[str] = field(default_factory=list)
-    issues: list[str] = field(default_factory=list)
-    statuses: list[str] = field(default_factory=list)
-    owners: list[str] = field(default_factory=list)
-    partners: list[str] = field(default_factory=list)
-    visibilities: list[str] = field(default_factory=list)
-    due: list[str] = field(default_factory=list)
+    candidates: tuple[str, ...] = ()
+    issues: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    owners: tuple[str, ...] = ()
+    partners: tuple[str, ...] = ()
+    visibilities: tuple[str, ...] = ()
+    due: tuple[str, ...] = ()
     search: str = ""
 
 

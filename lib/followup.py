@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
+import plotly.graph_objects as go
 
-from lib import analytics, outbox, schema
+from lib import analytics, charts, outbox, schema
 from lib.store import ConflictError, Store, UnavailableError
 
 COMMITMENT_COLUMNS = {
@@ -282,6 +283,27 @@ def reselect(
         position.setdefault(record_id, row)
     rows = tuple(position[record_id] for record_id in versions if record_id in position)
     return Selection(versions, filters, rows), hidden
+
+
+@dataclass(frozen=True)
+class View:
+    """The commitments page's data for one choice of filters."""
+
+    shown: pd.DataFrame  # the commitments the filters let through
+    overdue: pd.Series
+    readable: pd.DataFrame  # the same, for people: names, labels and an Overdue column
+    chart: go.Figure
+
+
+def view(tables: dict[str, pd.DataFrame], chosen: analytics.CommitmentFilters, today: date) -> View:
+    shown = analytics.filter_commitments(
+        tables["commitments"], chosen, today, tables["interactions"]
+    )
+    overdue = analytics.is_overdue(shown, today)
+    table = readable(shown, tables)
+    table.insert(4, "Overdue", overdue.map({True: "Overdue", False: ""}).to_numpy())
+    chart = charts.status_bars(analytics.status_tally(shown, tables["candidates"]))
+    return View(shown, overdue, table, chart)
 
 
 def readable(commitments: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:

@@ -16,6 +16,14 @@ def among(values: pd.Series, allowed: Iterable[str]) -> pd.Series:
     return pd.Series(found.to_numpy(zero_copy_only=False), index=values.index, dtype=bool)
 
 
+def repeated(values: pd.Series) -> pd.Series:
+    """``values.duplicated(keep=False)``; a column of ids nearly never repeats one, and Arrow
+    says so in a fraction of the time pandas takes to find which."""
+    if pc.count_distinct(_arrow_text(values)).as_py() == len(values):
+        return pd.Series(False, index=values.index, dtype=bool)
+    return values.duplicated(keep=False)
+
+
 def _arrow_text(values: Iterable[str]) -> pa.Array:
     # A Series converts column-wise; iterating one (as list() would) costs a Python call per value.
     if isinstance(values, pd.Series):

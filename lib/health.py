@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from lib import schema
+from lib.frames import among, repeated
 
 SHEET_CELL_LIMIT = 10_000_000  # Google Sheets' limit for a whole spreadsheet
 NEAR_FULL = 0.8
@@ -59,7 +60,7 @@ def access_findings(tables: dict[str, pd.DataFrame]) -> list[Finding]:
                 where = f"row {problem.row}: " if problem.row else ""
                 found.append(Finding(name, f"{where}{problem.message} {NARROWED[problem.column]}"))
         if spec.governance.rule is schema.Rule.OWN_VISIBILITY:
-            shared = frame.loc[frame["id"].ne("") & frame["id"].duplicated(keep=False), "id"]
+            shared = frame.loc[frame["id"].ne("") & repeated(frame["id"]), "id"]
             for record_id in sorted(set(shared)):
                 found.append(
                     Finding(
@@ -96,9 +97,8 @@ def consistency_findings(
     """Readable data that is still wrong: broken links, cells and a sheet nearly full."""
     found: list[Finding] = []
     for table, column, target in LINKS:
-        known = set(tables[target]["id"])
         frame = tables[table]
-        broken = frame[(frame[column] != "") & ~frame[column].isin(known)]
+        broken = frame[(frame[column] != "") & ~among(frame[column], tables[target]["id"])]
         for row in broken.itertuples():
             found.append(
                 Finding(

@@ -62,11 +62,14 @@ def priority_matches(tables: dict[str, pd.DataFrame]) -> list[str]:
     said = interactions.groupby("candidate_id")["candidate_priorities"].agg(list).to_dict()
     labels = analytics.candidate_labels(tables["candidates"])
     sentences = []
+    partners_by_priority: dict[str, dict[str, list[str]]] = {}
     for candidate in _campaigning(tables["candidates"]).itertuples():
         priority = top_priority(candidate.priorities, said.get(candidate.id, []))
         if priority is None:
             continue
-        matches = partners_for(priority, tables["partners"])
+        if priority not in partners_by_priority:
+            partners_by_priority[priority] = partners_for(priority, tables["partners"])
+        matches = partners_by_priority[priority]
         if not matches:
             continue
         who = "; ".join(

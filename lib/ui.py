@@ -6,19 +6,22 @@ import json
 import logging
 import os
 import threading
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from datetime import datetime
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pandas as pd
 import streamlit as st
 
-from lib import access, drafts, outbox, schema
+from lib import access, drafts, outbox, schema, visibility
 from lib.store import Store, StoreError, open_store
 from lib.store.sql import PROJECT_ROOT
 from lib.text import Markdown, md
 
 _LAST_READ = "ui.last_read"
+T = TypeVar("T")
 
 
 def page_frame() -> None:
@@ -103,7 +106,7 @@ def member() -> access.Member | None:
         return access.LOCAL
     if not st.user.get("is_logged_in"):
         return None
-    members = _all_tables(quiet=True)["members"]
+    members = _all_tables(quiet=True)[1]["members"]
     return access.member_for(str(st.user.get("email") or ""), members)
 
 
@@ -195,18 +198,75 @@ def permit(action: str) -> list[dict]:
     return [outbox.check_op(current.email if current else "", action)]
 
 
-def tables() -> dict[str, pd.DataFrame]:
-    """Every table as the current member may see it (see lib.access.visible_for); when the store
-    cannot be read, the last copy this session read, said to be such, so pages keep working and
-    forms keep what was typed."""
-    current = member() or access.Member("", "", "viewer")
-    return access.visible_for(_all_tables(), current)
+def tables(*, shared_screen: bool = False) -> dict[str, pd.DataFrame]:
+    """Every table as the current member may see it (see lib.access.visible_for); with
+    ``shared_screen``, only what the whole coalition may see, whoever is signed in. When the
+    store cannot be read, the last copy this session read, said to be such, so pages keep working
+    and forms keep what was typed."""
+    number, frames = _all_tables()
+    return _visible(number, frames, shared_screen)
 
 
-def _all_tables(*, quiet: bool = False) -> dict[str, pd.DataFrame]:
+def derived(compute: Callable[..., T], *args: Hashable, shared_screen: bool = False) -> T:
+    """``compute(tables(shared_screen=...), *args)``, kept until the data or the viewer changes:
+    a page reruns on every click, and on a large coalition the computing is what takes time.
+    The value is shared between sessions, so callers never change it. The page says when the
+    data cannot be read (it calls :func:`tables` first)."""
+    number, frames = _all_tables(quiet=True)
+    if number is None:
+        return compute(_visible(number, frames, shared_screen), *args)
+    # By file and name: a page's own functions are new objects on every run of its script, and
+    # every page script runs as the module __main__.
+    if "<" in compute.__qualname__:
+        raise ValueError("derived() needs a named function, not a lambda or a nested one.")
+    what = (compute.__code__.co_filename, compute.__qualname__)
+    key = (store().identity, number, _viewer(), shared_screen, what, args)
+    return _keep(key, lambda: compute(_visible(number, frames, shared_screen), *args))
+
+
+def _viewer() -> access.Member:
+    return member() or access.Member("", "", "viewer")
+
+
+def _visible(
+    number: int | None, frames: dict[str, pd.DataFrame], shared_screen: bool
+) -> dict[str, pd.DataFrame]:
+    current = _viewer()
+
+    def visible() -> dict[str, pd.DataFrame]:
+        shown = access.visible_for(frames, current)
+        return visibility.visible_tables(shown, visibility.COALITION) if shared_screen else shown
+
+    if number is None:
+        return visible()
+    kept = _keep((store().identity, number, current, shared_screen), visible)
+    return {name: frame.copy(deep=False) for name, frame in kept.items()}
+
+
+_KEPT: OrderedDict[Hashable, Any] = OrderedDict()
+_KEPT_LOCK = threading.Lock()
+_KEPT_MOST = 64  # values of older snapshots are dropped first
+
+
+def _keep(key: Hashable, compute: Callable[[], T]) -> T:
+    with _KEPT_LOCK:
+        if key in _KEPT:
+            _KEPT.move_to_end(key)
+            return _KEPT[key]
+    value = compute()
+    with _KEPT_LOCK:
+        _KEPT[key] = value
+        while len(_KEPT) > _KEPT_MOST:
+            _KEPT.popitem(last=False)
+    return value
+
+
+def _all_tables(*, quiet: bool = False) -> tuple[int | None, dict[str, pd.DataFrame]]:
+    """The store's snapshot number and tables; no number when it cannot be read and this is
+    the last copy the session read."""
     store = store_or_stop()
     try:
-        frames = store.read_all()
+        number, frames = store.read_snapshot()
     except StoreError as error:
         last = st.session_state.get(_LAST_READ)
         if last is None or last[0] is not store:
@@ -215,7 +275,7 @@ def _all_tables(*, quiet: bool = False) -> dict[str, pd.DataFrame]:
             )
             st.stop()
         if quiet:  # the page says it, once
-            return last[2]
+            return None, last[2]
         st.warning(
             md(
                 "**The data source cannot be read right now**, so this page shows the data as "
@@ -225,9 +285,9 @@ def _all_tables(*, quiet: bool = False) -> dict[str, pd.DataFrame]:
             ),
             icon=":material/cloud_off:",
         )
-        return last[2]
+        return None, last[2]
     st.session_state[_LAST_READ] = (store, datetime.now(), frames)
-    return frames
+    return number, frames
 
 
 def filters_from_url(fields: dict[str, tuple[str, list[str] | None]], page: str) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 
 from lib import schema
-from lib.frames import among
+from lib.frames import among, repeated
 from lib.schema import Rule
 
 #: what each audience may see
@@ -39,7 +39,7 @@ def effective_visibility(frame: pd.DataFrame, key: str | None = "id") -> pd.Seri
     narrowest of theirs, so a copy set to "coalition" never reveals what the original keeps."""
     rank = frame["visibility"].map(_NARROWNESS).fillna(2).astype("int64")
     if key:
-        shared = frame[key].ne("") & frame[key].duplicated(keep=False)
+        shared = frame[key].ne("") & repeated(frame[key])
         if shared.any():
             rank = rank.where(~shared, rank.groupby(frame[key]).transform("max"))
     return rank.map(_BY_NARROWNESS)
@@ -71,7 +71,8 @@ def visible_tables(
         spec = schema.table(name)
         frame = tables[name]
         keep = _rows_to_keep(spec, frame, tables, shown, visible_keys, allowed, author, admin)
-        shown[name] = frame if keep is None else frame[keep]
+        # Filtering copies every column: skipped when nothing is hidden (a table seen before).
+        shown[name] = frame if keep is None or keep.all() else frame[keep]
         if spec.key:
             visible_keys[name] = shown[name][spec.key]
     return shown

@@ -5,7 +5,7 @@ from datetime import date
 
 import streamlit as st
 
-from lib import access, analytics, charts, export, followup, schema, text, ui
+from lib import access, analytics, export, followup, schema, text, ui
 from lib.store import StoreError
 
 ui.page_frame()
@@ -94,17 +94,17 @@ with st.container(border=True):
 ui.filters_to_url(FILTERS, "cmt")
 
 chosen = analytics.CommitmentFilters(
-    candidates=state["cmt.candidates"],
-    issues=state["cmt.issues"],
-    statuses=state["cmt.statuses"],
-    owners=state["cmt.owners"],
-    partners=state["cmt.partners"],
-    visibilities=state["cmt.visibilities"],
-    due=state["cmt.due"],
+    candidates=tuple(state["cmt.candidates"]),
+    issues=tuple(state["cmt.issues"]),
+    statuses=tuple(state["cmt.statuses"]),
+    owners=tuple(state["cmt.owners"]),
+    partners=tuple(state["cmt.partners"]),
+    visibilities=tuple(state["cmt.visibilities"]),
+    due=tuple(state["cmt.due"]),
     search=state["cmt.search"],
 )
-shown = analytics.filter_commitments(commitments, chosen, today, tables["interactions"])
-overdue = analytics.is_overdue(shown, today)
+view = ui.derived(followup.view, chosen, today)
+shown, overdue, readable = view.shown, view.overdue, view.readable
 
 counts = st.columns(4)
 counts[0].metric("Commitments shown", len(shown))
@@ -122,10 +122,8 @@ if shown.empty:
     state["cmt.on_screen"] = []  # no table on screen: no ticked row means anything
     st.stop()
 
-ui.chart(charts.status_bars(analytics.status_tally(shown, tables["candidates"])), key="cmt.chart")
+ui.chart(view.chart, key="cmt.chart")
 
-readable = followup.readable(shown, tables)
-readable.insert(4, "Overdue", overdue.map({True: "Overdue", False: ""}).to_numpy())
 # The table reports ticked rows by position, and positions move (someone else's change, a
 # filter): the selection is kept by id, read against the table the person ticked it on.
 on_screen = list(zip(shown["id"].tolist(), shown["updated_at"].tolist(), strict=True))

@@ -5,9 +5,11 @@ Nothing restricted is ever shown here, whoever is signed in: the screen is share
 
 from datetime import date, datetime
 
+import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
-from lib import analytics, calendar_ics, charts, coalition, digest, insights, text, ui, visibility
+from lib import analytics, calendar_ics, charts, coalition, digest, insights, text, ui
 from lib.store import StoreError
 
 ui.page_frame()
@@ -53,10 +55,22 @@ def bullet_list(
         st.caption(ui.md("…and {} more{}.", f"{len(lines) - SCREEN_LINES:,}", more or ui.md("")))
 
 
+def positions_chart(tables: dict[str, pd.DataFrame]) -> go.Figure:
+    candidates = tables["candidates"][tables["candidates"]["active"]]
+    issues = tables["issues"][tables["issues"]["active"]]
+    matrix = analytics.positions_matrix(candidates, issues, tables["positions"])
+    return charts.positions_heatmap(matrix)
+
+
+def status_chart(tables: dict[str, pd.DataFrame]) -> go.Figure:
+    tally = analytics.status_tally(tables["commitments"], tables["candidates"])
+    return charts.status_bars(tally)
+
+
 @st.fragment(run_every=REFRESH_SECONDS)
 def live_view(since: date) -> None:
     """Everything on the shared screen; reruns on its own so new reports appear."""
-    tables = visibility.visible_tables(ui.tables(), visibility.COALITION)
+    tables = ui.tables(shared_screen=True)
     st.caption(
         ui.md(
             "Updated at {}; refreshes every {} seconds. Restricted records are never shown on "
@@ -67,7 +81,7 @@ def live_view(since: date) -> None:
     )
 
     st.header(ui.md("New since {}", since))
-    news = digest.new_since(tables, since, today)
+    news = ui.derived(digest.new_since, since, today, shared_screen=True)
     if not news:
         st.caption("No reports, commitments or changes of position since then.")
     columns = st.columns(2, gap="large")
@@ -82,25 +96,23 @@ def live_view(since: date) -> None:
     if candidates.empty or issues.empty:
         st.caption("Add candidates and issues in Settings to see where they stand.")
     else:
-        matrix = analytics.positions_matrix(candidates, issues, tables["positions"])
-        ui.chart(charts.positions_heatmap(matrix), key="meeting.matrix")
+        ui.chart(ui.derived(positions_chart, shared_screen=True), key="meeting.matrix")
 
     st.header("Commitments by status")
     if tables["commitments"].empty:
         st.caption("No commitments recorded yet.")
     else:
-        tally = analytics.status_tally(tables["commitments"], tables["candidates"])
-        ui.chart(charts.status_bars(tally), key="meeting.statuses")
+        ui.chart(ui.derived(status_chart, shared_screen=True), key="meeting.statuses")
 
     st.header("Follow-ups due and overdue")
     bullet_list(
-        digest.follow_ups(tables, today),
+        ui.derived(digest.follow_ups, today, shared_screen=True),
         ui.md("Nothing overdue or due in the next 14 days."),
         more=ui.md(" on the Commitments page and in the report-back"),
     )
 
     st.header("What candidates need education on")
-    needs = digest.education_by_issue(tables, since, today)
+    needs = ui.derived(digest.education_by_issue, since, today, shared_screen=True)
     if not needs:
         st.caption("No education needs noted since then.")
     for section in needs:
@@ -108,7 +120,9 @@ def live_view(since: date) -> None:
         bullet_list(section.lines)
 
     st.header("Actionable insights")
-    bullet_list(insights.insights(tables, today), ui.md("No suggestions right now."))
+    bullet_list(
+        ui.derived(insights.insights, today, shared_screen=True), ui.md("No suggestions right now.")
+    )
 
 
 live_view(since)
@@ -144,7 +158,7 @@ for column, audience in zip(downloads[:2], digest.AUDIENCES, strict=True):
 with downloads[2]:
     person = st.selectbox(
         "Calendar for",
-        ["", *calendar_ics.owners(everything)],
+        ["", *ui.derived(calendar_ics.owners, shared_screen=True)],
         format_func=lambda name: name or "Everyone",
         key="meeting.owner",
     )

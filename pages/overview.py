@@ -2,12 +2,24 @@
 
 from datetime import date
 
+import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from lib import analytics, charts, sample, ui
 from lib.store import StoreError
 
 ui.page_frame()
+
+
+def status_chart(tables: dict[str, pd.DataFrame]) -> go.Figure:
+    return charts.status_breakdown(tables["commitments"])
+
+
+def latest_reports(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    labels = analytics.candidate_labels(tables["candidates"])
+    return analytics.latest_reports(tables["interactions"], labels)
+
 
 st.title("Coalition Tracker")
 tables = ui.tables()
@@ -49,7 +61,7 @@ if sample.is_empty(tables) and not st.session_state.get("start_empty"):
     st.stop()
 
 today = date.today()
-figures = analytics.headline(tables, today)
+figures = ui.derived(analytics.headline, today)
 row = st.columns(6)
 row[0].metric("Candidates engaged", figures["candidates_engaged"])
 row[1].metric("Reports, last 30 days", figures["interactions_30_days"])
@@ -64,10 +76,10 @@ with chart:
     if tables["commitments"].empty:
         st.caption("No commitments recorded yet.")
     else:
-        ui.chart(charts.status_breakdown(tables["commitments"]), key="overview.status")
+        ui.chart(ui.derived(status_chart), key="overview.status")
 with due:
     st.subheader("Follow-ups due in the next 14 days")
-    upcoming = analytics.follow_ups_due(tables, today)
+    upcoming = ui.derived(analytics.follow_ups_due, today)
     if upcoming.empty:
         st.caption("Nothing is due in the next 14 days.")
     else:
@@ -84,9 +96,7 @@ with due:
     )
 
 st.subheader("Latest reports")
-latest = analytics.latest_reports(
-    tables["interactions"], analytics.candidate_labels(tables["candidates"])
-)
+latest = ui.derived(latest_reports)
 if latest.empty:
     st.caption("No reports filed yet.")
 else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from abc import ABC, abstractmethod
@@ -66,6 +67,9 @@ class Edit:
     expected_updated_at: str | None = None
 
 
+_SNAPSHOT_NUMBERS = itertools.count(1)
+
+
 class Store(ABC):
     """A coalition's data: the tables of :mod:`lib.schema`, read as DataFrames of text."""
 
@@ -75,6 +79,7 @@ class Store(ABC):
     def __init__(self) -> None:
         self._cache: dict[str, pd.DataFrame] | None = None
         self._cache_time = 0.0
+        self._cache_number = 0
         self._cache_lock = threading.Lock()
 
     # --- what a backend implements -------------------------------------------------------------
@@ -122,13 +127,24 @@ class Store(ABC):
         return time.monotonic() - self._cache_time > self.cache_ttl
 
     def read_all(self) -> dict[str, pd.DataFrame]:
+        return self.read_snapshot()[1]
+
+    def read_snapshot(self) -> tuple[int, dict[str, pd.DataFrame]]:
+        """:meth:`read_all`, with a number that changes whenever the tables may have (unique in
+        the process), so what is computed from them can be kept until then."""
         with self._cache_lock:
             if self._cache is None or self._changed_since_read():
-                self._cache = self._read_tables()
+                fresh = self._read_tables()
+                # A backend that found nothing new hands back the same frames: same snapshot.
+                if self._cache is None or any(
+                    fresh.get(name) is not frame for name, frame in self._cache.items()
+                ):
+                    self._cache_number = next(_SNAPSHOT_NUMBERS)
+                self._cache = fresh
                 self._cache_time = time.monotonic()
-            cached = self._cache
+            cached, number = self._cache, self._cache_number
         # Copy-on-write pandas makes shallow copies cheap and keeps callers from editing the cache.
-        return {name: frame.copy(deep=False) for name, frame in cached.items()}
+        return number, {name: frame.copy(deep=False) for name, frame in cached.items()}
 
     def read(self, table: str) -> pd.DataFrame:
         schema.table(table)
