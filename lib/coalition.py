@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from lib import schema
-from lib.store import Store
+from lib import audit, schema
+from lib.store import Edit, Store
 
 TAX_STATUSES = ("501(c)(3)", "501(c)(4)", "501(c)(5)", "501(c)(6)", "political committee", "other")
 DEFAULT_SINCE_DAYS = 14
@@ -53,16 +53,20 @@ def settings_of(tables: dict[str, pd.DataFrame]) -> Settings:
 
 
 def save_setting(store: Store, name: str, value: str, author: str, current: pd.DataFrame) -> None:
-    """Write one setting; a concurrent change by someone else raises ConflictError."""
+    """Write one setting with its audit row, in one write; a concurrent change by someone else
+    raises ConflictError and writes nothing."""
     if name not in Settings.__dataclass_fields__:
         raise KeyError(f"There is no setting {name!r}.")
+    logged = audit.entry(author, "changed setting", "settings", name, f"{name}: {value}")
     existing = current[current["key"] == name]
     if existing.empty:
-        store.append("settings", [{"key": name, "value": value, "updated_by": author}])
+        added = {"key": name, "value": value, "updated_by": author}
+        store.change([], {"settings": [added], "audit": [logged]})
     else:
-        store.update(
+        edit = Edit(
             "settings",
             name,
             {"value": value, "updated_by": author},
             expected_updated_at=existing.iloc[0]["updated_at"],
         )
+        store.change([edit], {"audit": [logged]})

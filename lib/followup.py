@@ -9,7 +9,7 @@ from datetime import date
 import pandas as pd
 import plotly.graph_objects as go
 
-from lib import analytics, charts, outbox, schema
+from lib import analytics, audit, charts, outbox, schema
 from lib.store import ConflictError, Store, UnavailableError
 
 COMMITMENT_COLUMNS = {
@@ -23,9 +23,6 @@ COMMITMENT_COLUMNS = {
     "Visibility": "visibility_label",
     "Id": "id",
 }
-# The audit says who changed what; the full note lives in the updates row, and a detail as long
-# as the note would not fit in one cell beside the status label.
-AUDIT_DETAIL_CHARS = 1_000
 
 
 @dataclass(frozen=True)
@@ -106,10 +103,6 @@ def is_latest(update: dict[str, str], updates: pd.DataFrame) -> bool:
     return analytics.history(combined, update["commitment_id"]).iloc[-1]["id"] == update["id"]
 
 
-def _shortened(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def change_ops(change: StatusChange, updates: pd.DataFrame | None = None) -> list[dict]:
     """The writes of a status change: the commitment (checked against the version the person
     saw), its dated history row, and the audit row. Ids and stamps are decided here, once, and
@@ -151,15 +144,7 @@ def change_ops(change: StatusChange, updates: pd.DataFrame | None = None) -> lis
         dated,
         outbox.append_op(
             "audit",
-            [
-                {
-                    "by": change.author,
-                    "action": action,
-                    "table": "commitments",
-                    "record_id": change.commitment_id,
-                    "detail": _shortened(detail, AUDIT_DETAIL_CHARS),
-                }
-            ],
+            [audit.entry(change.author, action, "commitments", change.commitment_id, detail)],
         ),
     ]
 

@@ -17,8 +17,8 @@ from typing import Any
 
 import pandas as pd
 
-from lib import schema
-from lib.store import ConflictError, NotFoundError, Store, StoreError
+from lib import audit, schema
+from lib.store import ConflictError, Edit, NotFoundError, Store, StoreError
 from lib.text import safe_url
 
 #: The editable fields of each list, in the order the table shows them: Active right after the
@@ -101,9 +101,10 @@ class SaveResult:
     updated: list[Update] = field(default_factory=list)
     #: changes not saved, each with the reason; the user's values are in ``Update.changes``
     failed: list[tuple[Update, str]] = field(default_factory=list)
-    #: a failure before anything was written (the store did not answer): nothing was saved
+    #: new rows not added because the save did not land, as typed
+    not_added: list[dict[str, str]] = field(default_factory=list)
+    #: the store did not answer, or refused a value: nothing was saved
     error: str = ""
-    audit_error: str = ""
 
     @property
     def wrote(self) -> bool:
@@ -344,83 +345,61 @@ def has_edits(editor_state: Any) -> bool:
 
 
 def save(store: Store, table: str, changes: Changes, author: str) -> SaveResult:
-    """Append the new rows (ids made by the store), then update each changed record, checking
-    that it is still the version shown; a record changed meanwhile is reported, not overwritten.
+    """Add the new rows, change each edited record and write their audit rows, in one write
+    that lands whole or not at all.
 
-    A failure before anything was written leaves ``error`` set and nothing saved, so the edits can
-    be kept on screen and saved again.
+    Each edited record must still be the version shown: if someone changed one meanwhile,
+    nothing is saved and ``failed`` lists every change, the one that met the other person's
+    first, so the person sees what they typed and decides again. When the store does not
+    answer, ``error`` says so and nothing is saved either.
     """
     if changes.errors:
         raise ValueError("Changes with errors cannot be saved.")
     result = SaveResult()
-    # Every cell is checked before the first write, so a value the contract refuses (one too long
-    # for a cell) cannot leave the save half done; plan_changes normally caught it already.
-    rows = [
-        (cells.get("name") or f"New row {number}", cells)
-        for number, cells in enumerate(changes.appends, start=1)
+    key = schema.table(table).key or "id"
+    # Ids are decided here, once: the store's own retries of this write then add nothing twice.
+    appends = [{**cells, key: cells.get(key) or schema.new_id(table)} for cells in changes.appends]
+    names = [cells.get("name") or f"New row {number}" for number, cells in enumerate(appends, 1)]
+    audit_rows = [
+        audit.entry(author, "added", table, cells[key], cells.get("name", "")) for cells in appends
+    ] + [
+        audit.entry(
+            author,
+            update.action,
+            table,
+            update.id,
+            f"{update.name}: " + ", ".join(label(name) for name in update.changes),
+        )
+        for update in changes.updates
     ]
-    for where, cells in [*rows, *((update.name, update.changes) for update in changes.updates)]:
+    edits = [
+        Edit(table, update.id, update.changes, update.expected_updated_at)
+        for update in changes.updates
+    ]
+    # Every cell is checked before the write, so a value the contract refuses (one too long for
+    # a cell) is named with its row; plan_changes normally caught it already.
+    checked = [*zip(names, appends, strict=True), *((u.name, u.changes) for u in changes.updates)]
+    for where, cells in checked:
         try:
             schema.to_cells(table, cells)
         except schema.InvalidValue as error:
             result.error = str(RowError(where, error.column, error.message))
             return result
-    audit: list[dict[str, str]] = []
-    if changes.appends:
-        try:
-            ids = store.append(table, changes.appends)
-        except (StoreError, schema.InvalidValue) as error:
-            result.error = str(error)
-            return result
-        for record_id, cells in zip(ids, changes.appends, strict=True):
-            result.added.append(cells.get("name", ""))
-            audit.append(audit_row(author, "added", table, record_id, cells.get("name", "")))
-    for number, update in enumerate(changes.updates):
-        try:
-            store.update(
-                table, update.id, update.changes, expected_updated_at=update.expected_updated_at
-            )
-        except ConflictError as error:
-            result.failed.append((update, str(error)))
-            continue
-        except NotFoundError as error:
-            result.failed.append((update, str(error)))
-            continue
-        except (StoreError, schema.InvalidValue) as error:
-            if not result.wrote:
-                result.error = str(error)
-                return result
-            # The store stopped answering part-way: the rest is reported as not saved.
-            result.failed.extend((later, str(error)) for later in changes.updates[number:])
-            break
-        result.updated.append(update)
-        detail = f"{update.name}: " + ", ".join(label(name) for name in update.changes)
-        audit.append(audit_row(author, update.action, table, update.id, detail))
-    if audit:
-        try:
-            store.append("audit", audit)
-        except (StoreError, schema.InvalidValue) as error:
-            result.audit_error = str(error)
+    try:
+        store.change(edits, {table: appends, "audit": audit_rows})
+    except (ConflictError, NotFoundError) as error:
+        first = [u for u in changes.updates if u.id == error.record_id]
+        others = [u for u in changes.updates if u.id != error.record_id]
+        kept = "Not saved: the save is all or nothing."
+        result.failed = [(u, str(error)) for u in first] + [(u, kept) for u in others]
+        result.not_added = list(changes.appends)
+        return result
+    except (StoreError, schema.InvalidValue) as error:
+        result.error = str(error)
+        return result
+    result.added = [cells.get("name", "") for cells in changes.appends]
+    result.updated = list(changes.updates)
     return result
-
-
-#: The longest audit detail kept; it describes a change, it is not a second copy of the record.
-AUDIT_DETAIL_CHARS = 1000
-
-
-def audit_row(author: str, action: str, table: str, record_id: str, detail: str) -> dict[str, str]:
-    """An audit row whose every cell fits a cell: the detail is shortened with "…" if need be
-    (it is built from user text, such as a 49,999-character name)."""
-    if len(detail) > AUDIT_DETAIL_CHARS:
-        detail = detail[: AUDIT_DETAIL_CHARS - 1] + "…"
-    return {
-        "at": schema.now_stamp(),
-        "by": author,
-        "action": action,
-        "table": table,
-        "record_id": record_id,
-        "detail": detail,
-    }
 
 
 def summary(table: str, result: SaveResult) -> str:
@@ -443,10 +422,18 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'s' * (number != 1)}"
 
 
-def unsaved_rows(table: str, failed: Sequence[tuple[Update, str]]) -> pd.DataFrame:
+def unsaved_rows(
+    table: str,
+    failed: Sequence[tuple[Update, str]],
+    not_added: Sequence[Mapping[str, str]] = (),
+) -> pd.DataFrame:
     """The user's own values that were not saved, so nothing typed is lost."""
     rows = []
     for update, _reason in failed:
         for name, value in update.changes.items():
             rows.append({"Entry": update.name, "Field": label(name), "Your value": value})
+    for cells in not_added:
+        entry = f"{cells.get('name') or 'New row'} (new)"
+        for name, value in cells.items():
+            rows.append({"Entry": entry, "Field": label(name), "Your value": value})
     return pd.DataFrame(rows, columns=["Entry", "Field", "Your value"])

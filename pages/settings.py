@@ -8,8 +8,8 @@ import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from lib import access, analytics, coalition, health, lists, schema, transfer, ui
-from lib.store import DEFAULT_DATABASE_URL, ConflictError, Store, StoreError, open_store
+from lib import access, analytics, audit, coalition, health, lists, schema, transfer, ui
+from lib.store import DEFAULT_DATABASE_URL, ConflictError, Edit, Store, StoreError, open_store
 from lib.store.sheets import SheetStore
 from lib.text import join
 
@@ -462,24 +462,18 @@ def list_section(store: Store, table: str, frame: pd.DataFrame) -> None:
     discard(table)
     text = lists.summary(table, result)
     if result.failed:
+        conflict = result.failed[0][1]
         state[f"{base}.flash"] = (
             "error",
             ui.md(
-                "{}Not saved: {}. {}",
-                f"{text} " if result.wrote else "",
-                ", ".join(update.name for update, _ in result.failed),
-                " ".join(sorted({reason for _, reason in result.failed})),
+                "**Nothing was saved.** {} Your changes are listed below; make them again on "
+                "the current list.",
+                conflict,
             ),
         )
-        state[f"{base}.unsaved"] = lists.unsaved_rows(table, result.failed)
+        state[f"{base}.unsaved"] = lists.unsaved_rows(table, result.failed, result.not_added)
     else:
         state[f"{base}.flash"] = ("success", ui.md("{}", text))
-    if result.audit_error:
-        kind, said = state[f"{base}.flash"]
-        state[f"{base}.flash"] = (
-            kind,
-            ui.md("{} (The audit log was not written: {})", said, result.audit_error),
-        )
     st.rerun()
 
 
@@ -874,9 +868,8 @@ def members_section(store: Store, tables: dict[str, pd.DataFrame]) -> None:
     if not still_allowed():
         return
     author = ui.author()
-    # Built before the first write, so a row that cannot be audited is never half saved.
-    audit = [
-        lists.audit_row(
+    audit_rows = [
+        audit.entry(
             author,
             "changed member",
             "members",
@@ -885,12 +878,9 @@ def members_section(store: Store, tables: dict[str, pd.DataFrame]) -> None:
         )
         for email, fields in [*((row["email"], row) for row in changes.added), *changes.updated]
     ]
+    edits = [Edit("members", email, fields) for email, fields in changes.updated]
     try:
-        if changes.added:
-            store.append("members", changes.added)
-        for email, fields in changes.updated:
-            store.update("members", email, fields)
-        store.append("audit", audit)
+        store.change(edits, {"members": changes.added, "audit": audit_rows})
     except (StoreError, schema.InvalidValue) as error:
         st.error(ui.md("**Not saved.** {} Your changes are still in the table.", error))
         return

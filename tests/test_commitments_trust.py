@@ -11,6 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lib import analytics, followup, sample, schema
+from lib import audit as audit_log
 from lib.store import sql
 from lib.store.sql import SqlStore
 from tests.apptest import app
@@ -276,14 +277,14 @@ def test_a_note_at_the_size_limit_is_saved_once_with_a_short_audit(sample_store:
     audit = fresh(sample_store, "audit")
     logged = audit[(audit["record_id"] == target) & (audit["action"] == "updated status")]
     [detail] = logged["detail"].tolist()
-    assert len(detail) <= followup.AUDIT_DETAIL_CHARS and detail.endswith("…")
+    assert len(detail) <= audit_log.DETAIL_CHARS and detail.endswith("…")
     assert detail.startswith("Promise kept: Long minutes.")
 
 
 def test_a_write_too_long_for_a_cell_is_a_message_and_nothing_is_written(
     sample_store: SqlStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(followup, "AUDIT_DETAIL_CHARS", 10 * schema.MAX_CELL_CHARS)
+    monkeypatch.setattr(audit_log, "DETAIL_CHARS", 10 * schema.MAX_CELL_CHARS)
     at = select_rows(app(PAGE), [0])
     before = {name: len(frame) for name, frame in sample_store.read_all().items()}
     save_update(at, "kept", "x" * 49_990)

@@ -196,6 +196,48 @@ def test_a_record_changed_by_someone_else_is_reported_not_overwritten(store: Sql
     ]
 
 
+def test_a_save_with_one_conflict_saves_nothing_and_keeps_everything_typed(
+    store: SqlStore,
+) -> None:
+    issues = stored(
+        store, "issues", [{"name": "Transit", "ask": "More buses"}, {"name": "Parks", "ask": "x"}]
+    )
+    shown = lists.editor_frame("issues", issues)
+    edited = add(edit(edit(shown, 0, ask="My ask"), 1, ask="Open later"), name="Housing")
+    changes = lists.plan_changes("issues", shown, edited)
+    store.update("issues", issues.iloc[1]["id"], {"ask": "Their ask"})  # someone else, meanwhile
+    before = {name: len(frame) for name, frame in store.read_all().items()}
+    result = lists.save(store, "issues", changes, "me")
+    assert not result.wrote and len(result.failed) == 2
+    assert "Someone else changed" in dict((u.name, r) for u, r in result.failed)["Parks"]
+    store.clear_cache()
+    after = store.read_all()
+    assert {name: len(frame) for name, frame in after.items()} == before  # no issue, no audit
+    assert after["issues"].set_index("name")["ask"].to_dict() == {
+        "Transit": "More buses",
+        "Parks": "Their ask",
+    }
+    unsaved = lists.unsaved_rows("issues", result.failed, result.not_added)
+    assert {"My ask", "Open later", "Housing"} <= set(unsaved["Your value"])
+
+
+def test_a_list_save_is_one_write_with_its_audit_rows(
+    store: SqlStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    issues = stored(store, "issues", [{"name": "Transit", "ask": "More buses"}])
+    shown = lists.editor_frame("issues", issues)
+    changes = lists.plan_changes("issues", shown, add(edit(shown, 0, ask="Free"), name="Parks"))
+    writes = []
+    real = store.change
+    monkeypatch.setattr(store, "change", lambda *a, **k: writes.append(a) or real(*a, **k))
+    monkeypatch.setattr(store, "append", lambda *a, **k: pytest.fail("a second write"))
+    monkeypatch.setattr(store, "update", lambda *a, **k: pytest.fail("a second write"))
+    lists.save(store, "issues", changes, "me")
+    assert len(writes) == 1
+    store.clear_cache()
+    assert sorted(store.read("audit")["action"]) == ["added", "edited"]
+
+
 def test_options_keep_values_already_in_use_after_the_suggestions(store: SqlStore) -> None:
     partners = stored(store, "partners", [{"name": "A", "strengths": "labor; bike couriers"}])
     options = lists.options("partners", "strengths", partners, schema.SUGGESTED_STRENGTHS)

@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lib import access, lists, schema
+from lib.audit import DETAIL_CHARS
 from lib.store import sql
 from lib.store.sql import SqlStore
 from tests.apptest import app, as_read
@@ -185,10 +186,10 @@ def test_a_member_with_a_name_as_long_as_a_cell_allows_is_saved_with_its_audit_r
     click(at, "Save members")
     assert not at.exception
     assert fresh(sample_store, "members").set_index("email").loc["long@example.org", "name"] == name
-    [audit] = (
+    [logged] = (
         fresh(sample_store, "audit").query("record_id == 'long@example.org'").to_dict("records")
     )
-    assert len(audit["detail"]) == lists.AUDIT_DETAIL_CHARS and audit["detail"].endswith("…")
+    assert len(logged["detail"]) == DETAIL_CHARS and logged["detail"].endswith("…")
 
 
 def test_a_member_name_longer_than_a_cell_is_refused_before_anything_is_written(
@@ -231,10 +232,10 @@ def test_a_list_entry_as_long_as_a_cell_allows_is_saved_with_a_short_audit_row(
     assert not at.exception
     assert "Saved: added 1 partner organisation." in texts(at.success)
     partner = fresh(sample_store, "partners").set_index("name").loc[name]
-    [audit] = (
+    [logged] = (
         fresh(sample_store, "audit").query(f"record_id == '{partner['id']}'").to_dict("records")
     )
-    assert len(audit["detail"]) == lists.AUDIT_DETAIL_CHARS and audit["detail"].endswith("…")
+    assert len(logged["detail"]) == DETAIL_CHARS and logged["detail"].endswith("…")
 
 
 def test_saving_a_list_checks_every_cell_before_the_first_write(tmp_path) -> None:
