@@ -195,28 +195,33 @@ def out_of_date(commitments: pd.DataFrame, changes: list[list[dict]]) -> list[Co
     return stale
 
 
-def apply_changes(store: Store, queue: outbox.Outbox | None, changes: list[list[dict]]) -> Outcome:
-    """Apply each change's writes, or none of them if any commitment is gone or was changed by
-    someone else since the person saw it (reported in ``conflicts``). When the store does not
-    answer, the changes wait in the outbox (with ``queue``), each still checked when sent."""
+def apply_changes(
+    store: Store,
+    queue: outbox.Outbox | None,
+    changes: list[list[dict]],
+    checks: Sequence[dict] = (),
+) -> Outcome:
+    """Apply every change's writes in one write, or none of them if any commitment is gone or
+    was changed by someone else since the person saw it (reported in ``conflicts``). ``checks``
+    (outbox.check_op) are made first, as part of the write. When the store does not answer, the
+    changes wait in the outbox (with ``queue``), checked when sent, and still all together."""
     try:
         stale = out_of_date(store.read_fresh("commitments"), changes)
     except UnavailableError:
         stale = []
     if stale:
         return Outcome(conflicts=stale)
-    outcome = Outcome()
-    for ops in changes:
-        try:
-            landed = outbox.write_or_queue(store, queue, "Commitment status update", ops)
-        except ConflictError as conflict:
-            outcome.conflicts.append(conflict)
-            continue
-        if landed:
-            outcome.saved += 1
-        else:
-            outcome.queued += 1
-        outcome.earlier += not changes_status(ops)
+    label = "Commitment status update" + "s" * (len(changes) != 1)
+    try:
+        ops = [*checks, *(op for ops in changes for op in ops)]
+        landed = outbox.write_or_queue(store, queue, label, ops)
+    except ConflictError as conflict:  # changed between the look above and the write
+        return Outcome(conflicts=[conflict])
+    outcome = Outcome(earlier=sum(not changes_status(ops) for ops in changes))
+    if landed:
+        outcome.saved = len(changes)
+    else:
+        outcome.queued = len(changes)
     return outcome
 
 

@@ -326,9 +326,7 @@ if pending:
         pass  # the data source is down: each update carries the check, made when it is sent
     permit = ui.permit("update commitments")
     try:
-        outcome = followup.apply_changes(
-            store, ui.sync_worker(store).outbox, [permit + ops for ops in pending]
-        )
+        outcome = followup.apply_changes(store, ui.sync_worker(store).outbox, pending, permit)
     except (StoreError, schema.InvalidValue) as error:
         st.error(
             ui.md("**The update could not be saved.** {} Your note is still in the form.", error),

@@ -428,3 +428,39 @@ def test_the_same_update_saved_again_from_a_new_session_is_not_stored_twice(
     assert len(fresh(sample_store, "updates")) == before
     save_update(again, "stalled", "Called again; still no answer.")  # a new note is new
     assert len(fresh(sample_store, "updates")) == before + 1
+
+
+# --- a bulk update is one write ------------------------------------------------------------------
+
+
+def test_a_bulk_update_lands_whole_or_not_at_all_and_a_retry_adds_nothing(
+    sample_store: SqlStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lib.store import UnavailableError
+
+    commitments = fresh(sample_store, "commitments").head(3)
+    pending = [
+        followup.change_ops(
+            followup.StatusChange(row.id, row.updated_at, "kept", date.today(), "Voted yes", "me")
+        )
+        for row in commitments.itertuples()
+    ]
+    before = {name: len(frame) for name, frame in fresh_all(sample_store).items()}
+    real = sample_store._write
+    monkeypatch.setattr(
+        sample_store, "_write", lambda *a: (_ for _ in ()).throw(UnavailableError("down"))
+    )
+    with pytest.raises(UnavailableError):
+        followup.apply_changes(sample_store, None, pending)
+    assert {name: len(frame) for name, frame in fresh_all(sample_store).items()} == before
+    writes = []
+    monkeypatch.setattr(sample_store, "_write", lambda *a: writes.append(a) or real(*a))
+    assert followup.apply_changes(sample_store, None, pending).saved == 3
+    assert len(writes) == 1
+    again = followup.apply_changes(sample_store, None, pending)  # the answer was lost: resent
+    assert not again.conflicts
+    after = fresh_all(sample_store)
+    assert len(after["updates"]) == before["updates"] + 3
+    assert len(after["audit"]) == before["audit"] + 3
+    statuses = after["commitments"].set_index("id").loc[commitments["id"], "status"]
+    assert set(statuses) == {"kept"}
