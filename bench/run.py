@@ -28,7 +28,7 @@ from pathlib import Path
 
 import gspread
 
-from bench.browser import browser_lines
+from bench.browser import browser_lines, url_path
 from lib import schema, server
 from lib.sample import load_sample
 from lib.store import Store
@@ -159,11 +159,6 @@ def requests_for(fake: FakeSheets, action: Callable[[], object]) -> str:
 
 
 RERUNS = 7
-
-
-def url_path(page: str) -> str:
-    name = Path(page).stem
-    return "" if name == "overview" else name
 
 
 def page_rerun_lines(label: str, fill: Callable[[Store], object]) -> list[str]:

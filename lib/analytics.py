@@ -207,11 +207,21 @@ def _ordered(positions: pd.DataFrame) -> pd.DataFrame:
     return positions.sort_values(["candidate_id", "issue_id", "as_of", "created_at"])
 
 
+#: What a questionnaire says of a candidate who did not answer: shown only where nothing else
+#: is known of their stance, so a skipped question never hides what they said in a meeting.
+NON_ANSWERS = frozenset({"declined", "no_answer"})
+
+
 def current_stances(positions: pd.DataFrame) -> pd.DataFrame:
-    """The latest observation of each candidate's stance on each issue."""
+    """The latest observation of each candidate's stance on each issue; a non-answer counts
+    only where nothing else was observed."""
     if positions.empty:
         return positions
-    return _ordered(positions).groupby(["candidate_id", "issue_id"], as_index=False).tail(1)
+    informative = ~positions["stance"].isin(NON_ANSWERS)
+    ordered = _ordered(positions.assign(_informative=informative))
+    ordered = ordered.sort_values("_informative", kind="stable")
+    latest = ordered.groupby(["candidate_id", "issue_id"], as_index=False).tail(1)
+    return _ordered(latest.drop(columns="_informative"))
 
 
 @dataclass(frozen=True)

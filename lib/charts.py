@@ -32,6 +32,8 @@ STANCE_COLOURS = {
     "opposes": "#fdae6b",
     "strongly_opposes": "#d94801",
     "unknown": "#969696",
+    "declined": "#d9d9d9",
+    "no_answer": "#d9d9d9",
     "": "#ffffff",
 }
 DARK_CELLS = {"strongly_supports", "strongly_opposes", "unknown"}

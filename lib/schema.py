@@ -83,6 +83,9 @@ STANCE = Choices(
         "opposes": "Opposes",
         "strongly_opposes": "Strongly opposes",
         "unknown": "Unknown",
+        # From questionnaires: said only where nothing else is known of their stance.
+        "declined": "Declined to answer",
+        "no_answer": "No answer",
     },
     aliases={
         "Support": "supports",
@@ -137,6 +140,30 @@ CANDIDATE_STATUS = Choices(
         "in_office": "In office",
     }
 )
+POSITION_SOURCE = Choices(
+    {"report": "Report", "questionnaire": "Questionnaire"}, aliases={"Meeting": "report"}
+)
+QUESTION_KIND = Choices(
+    {
+        "yes_no": "Yes or no",
+        "yes_no_exceptions": "Yes, no, or yes with exceptions",
+        "agree_scale": "Agree–disagree (5 points)",
+        "one_choice": "One choice of several",
+        "free_text": "Free text",
+    }
+)
+LIMIT_UNIT = Choices({"characters": "Characters", "words": "Words"})
+INVITATION_STATUS = Choices(
+    {
+        "not_sent": "Not sent",
+        "sent": "Sent",
+        "opened": "Opened",
+        "started": "Started",
+        "submitted": "Submitted",
+        "declined": "Declined",
+    }
+)
+ANSWER_STATE = Choices({"draft": "Draft", "original": "Submitted", "amendment": "Amendment"})
 ROLE = Choices({"viewer": "Viewer", "advocate": "Advocate", "staff": "Staff", "admin": "Admin"})
 
 # Suggested vocabularies; people may add their own words.
@@ -337,13 +364,15 @@ TABLES: dict[str, Table] = {
             "positions",
             _columns(
                 "id, candidate_id, issue_id, stance, as_of, evidence, interaction_id, source_url, "
-                "visibility, created_at, created_by",
+                "visibility, source, answer_id, created_at, created_by",
                 id=_key("id"),
                 candidate_id=_key("candidate_id"),
                 issue_id=_key("issue_id"),
                 stance=_choice("stance", STANCE, "unknown"),
                 as_of=Column("as_of", Kind.DATE),
                 interaction_id=_key("interaction_id"),
+                source=_choice("source", POSITION_SOURCE, "report"),
+                answer_id=_key("answer_id"),
                 visibility=_VISIBILITY,
                 **_STAMPS,
             ),
@@ -406,6 +435,86 @@ TABLES: dict[str, Table] = {
             id_prefix="act",
         ),
         Table(
+            "questionnaires",
+            _columns(
+                "id, series_id, version, title, introduction, candidate_ids, deadline, "
+                "visibility, created_at, created_by, updated_at",
+                id=_key("id"),
+                series_id=_key("series_id"),
+                candidate_ids=Column("candidate_ids", Kind.LIST),
+                deadline=Column("deadline", Kind.DATE),
+                visibility=_VISIBILITY,
+                **_STAMPS,
+            ),
+            governance=OWN_VISIBILITY,
+            id_prefix="qnr",
+        ),
+        Table(
+            "questions",
+            _columns(
+                "id, questionnaire_id, number, text, kind, options, limit, limit_unit, issue_id, "
+                "hoped_answer, weight, dealbreaker, created_at, created_by",
+                id=_key("id"),
+                questionnaire_id=_key("questionnaire_id"),
+                kind=_choice("kind", QUESTION_KIND, "free_text"),
+                options=Column("options", Kind.LIST),
+                limit_unit=_choice("limit_unit", LIMIT_UNIT, "characters"),
+                issue_id=_key("issue_id"),
+                dealbreaker=Column("dealbreaker", Kind.BOOL, default=False),
+                **_STAMPS,
+            ),
+            governance=Governance(Rule.LINKED, (("questionnaire_id", "questionnaires"),)),
+            id_prefix="qst",
+        ),
+        Table(
+            "invitations",
+            _columns(
+                "id, questionnaire_id, candidate_id, contact_email, token_hash, status, sent_at, "
+                "sent_by, opened_at, submitted_at, expires_on, revoked, created_at, created_by, "
+                "updated_at",
+                id=_key("id"),
+                questionnaire_id=_key("questionnaire_id"),
+                candidate_id=_key("candidate_id"),
+                token_hash=_key("token_hash"),
+                status=_choice("status", INVITATION_STATUS, "not_sent"),
+                sent_at=Column("sent_at", Kind.TIMESTAMP),
+                sent_by=_key("sent_by"),
+                opened_at=Column("opened_at", Kind.TIMESTAMP),
+                submitted_at=Column("submitted_at", Kind.TIMESTAMP),
+                expires_on=Column("expires_on", Kind.DATE),
+                # A link is only good while clearly not revoked: an unreadable cell revokes it.
+                revoked=Column("revoked", Kind.BOOL, default=False, unreadable=True),
+                **_STAMPS,
+            ),
+            governance=Governance(Rule.LINKED, (("questionnaire_id", "questionnaires"),)),
+            id_prefix="inv",
+        ),
+        Table(
+            "answers",
+            _columns(
+                "id, invitation_id, questionnaire_id, question_id, candidate_id, text, state, "
+                "submitted_on, created_at, updated_at",
+                id=_key("id"),
+                invitation_id=_key("invitation_id"),
+                questionnaire_id=_key("questionnaire_id"),
+                question_id=_key("question_id"),
+                candidate_id=_key("candidate_id"),
+                state=_choice("state", ANSWER_STATE, "draft"),
+                submitted_on=Column("submitted_on", Kind.DATE),
+                created_at=_STAMPS["created_at"],
+                updated_at=_STAMPS["updated_at"],
+            ),
+            governance=Governance(
+                Rule.LINKED,
+                (
+                    ("questionnaire_id", "questionnaires"),
+                    ("invitation_id", "invitations"),
+                    ("question_id", "questions"),
+                ),
+            ),
+            id_prefix="ans",
+        ),
+        Table(
             "members",
             _columns(
                 "email, name, partner_id, role, active",
@@ -447,6 +556,10 @@ DEPENDENCY_ORDER = (
     "issues",
     "candidates",
     "members",
+    "questionnaires",
+    "questions",
+    "invitations",
+    "answers",
     "interactions",
     "positions",
     "commitments",

@@ -65,7 +65,11 @@ def visible_tables(
     visible_keys: dict[str, pd.Series] = {}
     names = sorted(
         (name for name in tables if name in schema.TABLES),
-        key=lambda name: _ORDER[schema.table(name).governance.rule],
+        # Within a rule, tables pointed at come first: answers follow invitations and questions.
+        key=lambda name: (
+            _ORDER[schema.table(name).governance.rule],
+            schema.DEPENDENCY_ORDER.index(name),
+        ),
     )
     for name in names:
         spec = schema.table(name)
