@@ -42,6 +42,12 @@ else:
             "pages/meeting.py", title="Meeting", icon=":material/co_present:", url_path="meeting"
         ),
         st.Page(
+            "pages/questionnaires.py",
+            title="Questionnaires",
+            icon=":material/quiz:",
+            url_path="questionnaires",
+        ),
+        st.Page(
             "pages/settings.py", title="Settings", icon=":material/settings:", url_path="settings"
         ),
     ]
@@ -73,8 +79,16 @@ else:
     def data_source_line(label: str) -> None:
         st.caption(ui.md("Data source: **{}**", label))
 
-    current = ui.member()
-    page = st.navigation(PAGES, position="sidebar" if current else "hidden")
+    # A candidate's private questionnaire link: no account, no sidebar, no other page.
+    RESPOND = st.Page(
+        "pages/respond.py", title="Questionnaire", url_path="respond", visibility="hidden"
+    )
+    responding = (st.context.url or "").rstrip("/").endswith("/respond")
+    current = None if responding else ui.member()
+    page = st.navigation([*PAGES, RESPOND], position="sidebar" if current else "hidden")
+    if page.url_path == RESPOND.url_path:
+        page.run()
+        st.stop()
     if current is None:
         ui.show_sign_in()
         st.stop()

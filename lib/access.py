@@ -22,6 +22,7 @@ ROLES = ("viewer", "advocate", "staff", "admin")
 NEEDS = {
     "file reports": "advocate",
     "update commitments": "staff",
+    "manage questionnaires": "staff",
     "see restricted records": "staff",
     "change settings": "admin",
 }

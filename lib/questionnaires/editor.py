@@ -1,0 +1,82 @@
+"""What the questionnaires page edits and shows: questions as a table, and the invitation email."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from lib import schema
+
+#: The table staff write questions in; the scoring columns only for a coalition that may endorse.
+EDITOR_COLUMNS = ("text", "kind", "options", "limit", "limit_unit", "issue")
+SCORING_COLUMNS = ("hoped_answer", "weight", "dealbreaker")
+
+
+def question_table(
+    questions: pd.DataFrame, issue_names: Mapping[str, str], scoring: bool
+) -> pd.DataFrame:
+    """A questionnaire's questions as the editable table: kinds and units in words, issues by
+    name. An empty questionnaire starts with one blank yes-or-no question."""
+    columns = [*EDITOR_COLUMNS, *(SCORING_COLUMNS if scoring else ())]
+    if questions.empty:
+        blank: dict[str, Any] = {column: "" for column in columns}
+        blank |= {"kind": schema.QUESTION_KIND.label("yes_no"), "limit_unit": "Words"}
+        if scoring:
+            blank["dealbreaker"] = False
+        return pd.DataFrame([blank], columns=columns)
+    shown = pd.DataFrame(
+        {
+            "text": questions["text"],
+            "kind": schema.QUESTION_KIND.label_all(questions["kind"]),
+            "options": questions["options"],
+            "limit": questions["limit"],
+            "limit_unit": schema.LIMIT_UNIT.label_all(questions["limit_unit"]),
+            "issue": questions["issue_id"].map(dict(issue_names)).fillna(""),
+            "hoped_answer": questions["hoped_answer"],
+            "weight": questions["weight"],
+            "dealbreaker": questions["dealbreaker"].astype(bool),
+        }
+    )
+    return shown[columns].reset_index(drop=True)
+
+
+def questions_from_table(edited: pd.DataFrame, issue_ids: Mapping[str, str]) -> list[dict]:
+    """The questions a staffer typed, in order, blank rows left out. Issues are given by name
+    (``issue_ids`` maps names to ids); kinds and units by their labels."""
+    kinds = schema.QUESTION_KIND.lookup()
+    units = schema.LIMIT_UNIT.lookup()
+    questions = []
+    for row in edited.fillna("").to_dict("records"):
+        if not str(row.get("text", "")).strip():
+            continue
+        question = {
+            "text": str(row["text"]).strip(),
+            "kind": kinds.get(schema.fold(str(row.get("kind", ""))), "free_text"),
+            "options": str(row.get("options", "")),
+            "limit": str(row.get("limit", "")).strip(),
+            "limit_unit": units.get(schema.fold(str(row.get("limit_unit", ""))), "words"),
+            "issue_id": issue_ids.get(str(row.get("issue", "")), ""),
+        }
+        for column in SCORING_COLUMNS:
+            if column in row:
+                question[column] = row[column] if column == "dealbreaker" else str(row[column])
+        questions.append(question)
+    return questions
+
+
+def invitation_email(
+    coalition_name: str, title: str, candidate_name: str, link: str, deadline: str
+) -> str:
+    """A ready-to-paste invitation. Plain text: it goes into an email, never onto a page."""
+    by = f" by {deadline}" if deadline else ""
+    sender = coalition_name or "our coalition"
+    return (
+        f"Dear {candidate_name},\n\n"
+        f"{sender} invites you to answer our questionnaire “{title}”. Every candidate in your "
+        f"race receives the same questions.\n\n"
+        f"Your private link (please do not share it):\n{link}\n\n"
+        f"You can save your answers and come back with the same link. Please answer{by}.\n\n"
+        f"Thank you,\n{sender}\n"
+    )

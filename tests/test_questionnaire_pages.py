@@ -1,0 +1,168 @@
+"""The questionnaires page (staff) and the candidate's private page, through AppTest."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lib import analytics
+from lib.questionnaires import links, versions
+from lib.store.sql import SqlStore
+from tests.apptest import app, as_read
+
+STAFF_PAGE = "pages/questionnaires.py"
+RESPOND = "pages/respond.py"
+TODAY = date.today()
+CLOSED = "This link no longer opens a questionnaire"
+
+
+def fresh(store: SqlStore, table: str) -> pd.DataFrame:
+    store.clear_cache()
+    return store.read(table)
+
+
+def said(at: AppTest) -> str:
+    return " ".join(
+        as_read(element.value)
+        for kind in ("error", "warning", "success", "info", "caption", "markdown", "title")
+        for element in at.get(kind)
+    )
+
+
+def click(at: AppTest, label: str) -> AppTest:
+    [button] = [button for button in at.button if button.label == label]
+    return button.click().run()
+
+
+@pytest.fixture
+def sent(sample_store: SqlStore) -> tuple[SqlStore, str, str, dict]:
+    """A questionnaire on housing sent to the sample's first candidate: (store, token, id)."""
+    candidate = fresh(sample_store, "candidates").iloc[0]
+    issue = fresh(sample_store, "issues").iloc[0]
+    questions = [
+        {"text": "Will you fund the housing trust?", "kind": "yes_no", "issue_id": issue["id"]},
+        {"text": "Why?", "kind": "free_text", "limit": "10", "limit_unit": "words"},
+    ]
+    rows = versions.new_questionnaire(
+        "Housing 2026",
+        "Thank you for answering.",
+        [candidate["id"]],
+        TODAY + timedelta(days=30),
+        "coalition",
+        questions,
+        "staff@x.org",
+    )
+    sample_store.change([], rows)
+    questionnaire = fresh(sample_store, "questionnaires").iloc[0]
+    invited, tokens = links.invite_rows(questionnaire, [candidate["id"]], {}, "staff@x.org")
+    sample_store.change([], invited)
+    invitation = fresh(sample_store, "invitations").iloc[0]
+    edit, logged = links.mark_sent(invitation, "staff@x.org", "2026-12-01T10:00:00+00:00")
+    sample_store.change([edit], {"audit": [logged]})
+    return sample_store, tokens[candidate["id"]], str(questionnaire["id"]), dict(candidate)
+
+
+def respond(token: str) -> AppTest:
+    at = app()
+    at.query_params["token"] = token
+    at.switch_page(RESPOND)
+    return at.run()
+
+
+def test_a_wrong_revoked_or_expired_link_says_the_same_and_shows_nothing(sent) -> None:
+    store, token, _, _ = sent
+    for bad in ("", "nonsense", token[:-2] + "xx"):
+        at = respond(bad)
+        assert not at.exception and CLOSED in said(at)
+        assert "Housing 2026" not in said(at) and not at.text_area
+    invitation = fresh(store, "invitations").iloc[0]
+    edit, logged = links.revoke(invitation, "staff@x.org")
+    store.change([edit], {"audit": [logged]})
+    at = respond(token)
+    assert CLOSED in said(at) and "Housing 2026" not in said(at)
+
+
+def test_a_candidate_saves_comes_back_and_submits_and_the_answer_becomes_a_position(
+    sent,
+) -> None:
+    store, token, _, candidate = sent
+    at = respond(token)
+    assert not at.exception
+    assert "Housing 2026" in said(at) and "Thank you for answering." in said(at)
+    at.radio[0].set_value("Yes")
+    at.text_area[0].input("Because **rent** is =SUM(A1) <b>too</b> high")
+    click(at, "Save and finish later")
+    assert "Saved." in said(at)
+
+    again = respond(token)  # a new visit with the same link
+    assert again.radio[0].value == "Yes"
+    assert again.text_area[0].value == "Because **rent** is =SUM(A1) <b>too</b> high"
+    again.checkbox[0].check().run()
+    click(again, "Send my answers")
+    assert "your answers were sent" in said(again)
+    answers = fresh(store, "answers")
+    assert "Because **rent** is =SUM(A1) <b>too</b> high" in set(answers["text"])
+    stances = analytics.current_stances(fresh(store, "positions"))
+    mine = stances[stances["candidate_id"] == candidate["id"]]
+    assert "questionnaire" in set(mine["source"]) and "supports" in set(mine["stance"])
+
+
+def test_an_answer_over_its_limit_is_refused_and_kept(sent) -> None:
+    store, token, _, _ = sent
+    at = respond(token)
+    long_answer = "word " * 12
+    at.text_area[0].input(long_answer).run()
+    assert "12 of 10 words" in said(at)
+    click(at, "Save and finish later")
+    assert at.text_area[0].value == long_answer
+    assert fresh(store, "answers").empty
+
+
+def test_after_submitting_a_change_is_a_dated_amendment_beside_the_original(sent) -> None:
+    store, token, _, _ = sent
+    at = respond(token)
+    at.radio[0].set_value("No")
+    at.checkbox[0].check().run()
+    click(at, "Send my answers")
+    at = respond(token)
+    at.radio[0].set_value("Yes")
+    click(at, "Send my changes")
+    answers = fresh(store, "answers")
+    assert set(answers["state"]) >= {"original", "amendment"}
+    shown = said(respond(token))
+    assert shown.index("Amendment") < shown.index("Submitted")  # newest first
+
+
+def test_staff_see_the_links_the_answers_and_a_locked_questionnaire(sent) -> None:
+    store, _, questionnaire_id, candidate = sent
+    at = app(STAFF_PAGE)
+    assert not at.exception
+    assert "these questions are locked" in said(at)
+    assert [button.label for button in at.button if "version" in button.label] == [
+        "Save as a new version"
+    ]
+    side = at.dataframe[-1].value if at.dataframe else None
+    assert side is not None
+
+
+def test_writing_a_questionnaire_and_a_new_version(sample_store: SqlStore) -> None:
+    at = app(STAFF_PAGE)
+    at.text_input(key="qnr.new.title").input("Transit 2026")
+    click(at, "Save the questionnaire")
+    assert "Add at least one question" in said(at)  # the blank question is not a question
+    assert at.text_input(key="qnr.new.title").value == "Transit 2026"  # nothing typed is lost
+    typed = {
+        "edited_rows": {0: {"text": "Will you fund buses?"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.session_state["qnr.new.questions"] = typed
+    click(at, "Save the questionnaire")
+    assert "Questionnaire saved" in said(at)
+    assert list(fresh(sample_store, "questionnaires")["title"]) == ["Transit 2026"]
+    assert list(fresh(sample_store, "questions")["text"]) == ["Will you fund buses?"]
+    click(at, "Save the questions")
+    assert sorted(fresh(sample_store, "questionnaires")["version"]) == ["1", "2"]
