@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from lib import analytics, charts, coalition, followup, schema, text, ui
+from lib.questionnaires import compare
 
 ui.page_frame()
 
@@ -86,6 +87,19 @@ def show_profile(candidate: pd.Series) -> None:
             icon=":material/checklist:",
             query_params={"candidate": candidate["id"]},
         )
+
+    st.subheader("Questionnaires")
+    answered = compare.candidate_answers(candidate["id"], tables)
+    if not answered:
+        st.caption("Not invited to a questionnaire yet.")
+    for questionnaire in answered:
+        with st.expander(ui.md("{} · {}", questionnaire.title, questionnaire.response_label)):
+            for question in questionnaire.questions:
+                st.markdown(ui.md("**{}. {}**", question.number, question.text))
+                if not question.versions:
+                    st.caption("No answer.")
+                for version in question.versions:
+                    st.markdown(ui.md("- {}: {}", version.heading, version.text))
 
     st.subheader("What they need education on")
     needs = analytics.education_needs(tables["interactions"], candidate["id"])

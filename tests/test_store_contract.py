@@ -442,6 +442,20 @@ def test_repeating_a_batch_adds_nothing_not_even_its_audit_row(backend: Backend)
     assert stored_counts(backend) == {name: len(rows) for name, rows in report_batch().items()}
 
 
+def test_repeating_an_edit_with_its_audit_row_adds_the_audit_row_once(backend: Backend) -> None:
+    store = backend.store
+    [issue_id] = store.append("issues", [{"name": "Transit"}])
+    store.clear_cache()
+    seen = store.read("issues").iloc[0]["updated_at"]
+    edit = Edit("issues", issue_id, {"ask": "Free buses", "updated_at": schema.now_stamp()}, seen)
+    logged = {"by": "me", "action": "edited", "table": "issues", "record_id": issue_id}
+    store.change([edit], {"audit": [logged]})
+    store.change([edit], {"audit": [logged]})  # the first answer was lost: sent again
+    store.clear_cache()
+    assert store.read("issues").iloc[0]["ask"] == "Free buses"
+    assert len(store.read("audit")) == 1
+
+
 def test_a_batch_with_a_row_too_long_writes_nothing(backend: Backend) -> None:
     batch = report_batch()
     batch["actions"][0]["title"] = "x" * (schema.MAX_CELL_CHARS + 1)

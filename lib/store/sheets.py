@@ -509,10 +509,15 @@ class SheetStore(Store):
             if attempts > 1:
                 with self._state_lock:
                     self._unconfirmed_ids |= ids  # the last attempt may have landed unseen
+            changes = [edit_requests(edit) for edit in edits]
+            # Edits alone (with audit rows, which have no key) that all landed before: a retry
+            # of a write whose answer was lost, so its audit rows landed too.
+            if edits and not keyed and not any(changes):
+                return
             pending = still_to_send()
             if records and not pending:
                 return
-            requests = [request for edit in edits for request in edit_requests(edit)]
+            requests = [request for requested in changes for request in requested]
             requests += [
                 {
                     "appendCells": {

@@ -540,10 +540,14 @@ class SqlStore(Store):
                 fresh[table] = [row for row in rows if row[key] not in stored]
             if fresh and not any(fresh.values()):
                 return  # this write landed before; its audit rows with it
-            for edit in edits:
+            applied = [
                 self._apply_edit(
                     connection, edit.table, edit.id, dict(edit.changes), edit.expected_updated_at
                 )
+                for edit in edits
+            ]
+            if edits and not fresh and not any(applied):
+                return  # edits alone, all landed before: their audit rows landed with them
             for table, rows in records.items():
                 rows = fresh.get(table, rows)
                 if rows:
@@ -562,8 +566,9 @@ class SqlStore(Store):
         key: str,
         cells: dict[str, str],
         expected_updated_at: str | None,
-    ) -> None:
-        """One record's change inside the caller's transaction; a stale one raises."""
+    ) -> bool:
+        """One record's change inside the caller's transaction; a stale one raises. False when
+        this very change had landed before (a replayed write)."""
         target = self.tables[table]
         key_column = target.c[schema.table(table).key]
         statement = sa.update(target).where(key_column == key).values(cells)
@@ -572,12 +577,12 @@ class SqlStore(Store):
                 sa.func.coalesce(target.c.updated_at, "") == expected_updated_at
             )
         if connection.execute(statement).rowcount:
-            return
+            return True
         current = connection.execute(sa.select(target).where(key_column == key)).mappings().first()
         if current is None:
             raise NotFoundError(table, key)
         if cells.get("updated_at") and current.get("updated_at") == cells["updated_at"]:
-            return  # this very change landed earlier (a replayed write)
+            return False  # this very change landed earlier (a replayed write)
         raise ConflictError(
             table, key, expected_updated_at, {name: value or "" for name, value in current.items()}
         )
