@@ -2,14 +2,15 @@
 
 The page reruns in bench/run.py time the page script alone, through AppTest. Someone opening a
 page waits for more: the websocket, the transfer of the elements, the JavaScript of each kind of
-element (fetched and compiled when the first one is shown; plotly.js alone is 4.7 MB) and the
+element (fetched and compiled when the first one is shown: the chart library costs a second or
+more on a page load, the reason lib/charts.py draws with Vega-Lite rather than plotly) and the
 drawing of the charts. This serves the app with `streamlit run` and opens each page in headless
 Chromium, timing it from navigation start (``page.goto``) until it is fully drawn:
 
 - the script has finished (``stApp`` says ``data-test-script-state="notRunning"``) and the
   running indicator is gone;
 - no skeleton is left (an element whose JavaScript is still loading is shown as one);
-- every plotly chart shown has drawn its SVG, and every table in view its canvas (a chart or
+- every chart shown has drawn its axes, and every table in view its canvas (a chart or
   table in a closed expander or another tab is not drawn until opened);
 - and all of that still holds a moment later, so a chart that arrives late is waited for.
 
@@ -61,8 +62,8 @@ DRAWN = """settled => {
     const shown = selector => [...document.querySelectorAll(selector)].filter(
         element => element.checkVisibility()
     );
-    const charts = shown("[data-testid='stPlotlyChart']");
-    if (charts.some(chart => !chart.querySelector(".js-plotly-plot .main-svg"))) return false;
+    const charts = shown("[data-testid='stVegaLiteChart']");
+    if (charts.some(chart => !chart.querySelector("svg .role-axis-label, canvas"))) return false;
     const inView = shown("[data-testid='stDataFrame']").filter(table => {
         const box = table.getBoundingClientRect();
         return box.top < window.innerHeight && box.bottom > 0;

@@ -1,28 +1,32 @@
-"""Chart builders: plotly figures from DataFrames, sized to be read on a shared screen.
+"""Chart builders: Vega-Lite specifications from DataFrames, sized to be read on a shared screen.
+
+Vega-Lite, not plotly: Streamlit loads its chart library into the browser for the first chart on a
+page, and plotly's costs more than a second on every page load where Vega-Lite's costs about half
+(bench/browser.py measures time until drawn).
 
 Colours are colour-blind safe: stances on a blue-to-orange diverging scale (ColorBrewer), statuses
 from the Okabe-Ito palette. Every cell and bar segment also carries its value in words or numbers,
 so nothing depends on colour alone.
 
-Plotly reads a subset of HTML in every label, legend and hover text, and fills ``%{...}`` in
-hover templates. So user text (names) goes into a figure only through :func:`_text` or
-:func:`_wrapped`, which escape it with :func:`lib.text.escape_chart`, and reaches hover text as
-data (``customdata``), never as part of a template. Axes key their rows and columns on one value
-per record, shown through tick text, so two records with one name never become one row.
+User text (names) reaches a chart only as data values, which Vega-Lite draws as plain characters
+and its tooltips escape; it never becomes part of an expression. Rows and columns are keyed on one
+value per record, so two records with one name never become one row.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from lib import schema
-from lib.text import escape_chart
+
+#: A Vega-Lite specification, with its data inline.
+Chart = dict[str, Any]
 
 INK = "#1f1f1f"
-FONT = {"family": "Source Sans Pro, Arial, sans-serif", "size": 16, "color": INK}
+FONT = "Source Sans Pro, Arial, sans-serif"
 NO_RECORD = "No record"
 # Blue for support, orange for opposition, pale grey for undecided, mid grey for unknown.
 STANCE_COLOURS = {
@@ -40,6 +44,7 @@ DARK_CELLS = {"strongly_supports", "strongly_opposes", "unknown"}
 # Longer names are cut on the axes (and shown whole on hover): a 150-character name would
 # otherwise leave the chart beside it a sliver.
 LABEL_LIMIT = 40
+LINE_HEIGHT = 19
 HOVER_WIDTH = 60
 STATUS_COLOURS = {
     "kept": "#009E73",
@@ -49,56 +54,6 @@ STATUS_COLOURS = {
     "stalled": "#E69F00",
     "broken": "#D55E00",
 }
-
-
-# The parts of plotly_white these charts use. A figure copies its whole template, and copying a
-# full one took longer than drawing the chart.
-_AXIS = {
-    "gridcolor": "#EBF0F8",
-    "linecolor": "#EBF0F8",
-    "zerolinecolor": "#EBF0F8",
-    "zerolinewidth": 2,
-    "ticks": "",
-    "automargin": True,
-}
-TEMPLATE = go.layout.Template(layout={"xaxis": _AXIS, "yaxis": _AXIS, "hovermode": "closest"})
-
-
-def _figure(data: object = None) -> go.Figure:
-    return go.Figure(data, layout={"template": TEMPLATE})
-
-
-def _layout(figure: go.Figure, height: int) -> go.Figure:
-    figure.update_layout(
-        font=FONT,
-        height=height,
-        margin={"l": 10, "r": 20, "t": 30, "b": 10},
-        plot_bgcolor="white",
-        paper_bgcolor="white",
-    )
-    figure.update_xaxes(tickfont={"color": INK}, title_font={"color": INK}, automargin=True)
-    figure.update_yaxes(tickfont={"color": INK}, automargin=True)
-    return figure
-
-
-def _text(text: object) -> str:
-    """User text as plotly shows it: as characters, not as markup."""
-    return escape_chart(" ".join(str(text).split()))
-
-
-def _wrapped(label: object, width: int = 14) -> str:
-    """User text on several lines, so a long axis label can stay horizontal and readable.
-
-    Lines are escaped one by one before the app's own ``<br>`` joins them, so those are the
-    only line breaks and tags in the result.
-    """
-    lines: list[str] = []
-    for word in str(label).split():
-        if lines and len(lines[-1]) + 1 + len(word) <= width:
-            lines[-1] += " " + word
-        else:
-            lines.append(word)
-    return "<br>".join(escape_chart(line) for line in lines)
 
 
 def _shortened(label: str, limit: int = LABEL_LIMIT) -> str:
@@ -130,173 +85,242 @@ def _tick_labels(labels: Sequence[str], limit: int = LABEL_LIMIT) -> list[str]:
 
 
 def _keys(labels: Sequence[str]) -> list[str]:
-    """One category per row or column, even where two labels are equal, so that plotly never
-    draws two records as one; the axis shows tick text, not these."""
+    """One category per row or column, cut to fit beside the chart, unique even where two labels
+    are equal, so two records are never drawn as one."""
     keys: list[str] = []
-    for label in labels:
-        key = base = _text(label)
-        count = 1
+    for label in _tick_labels([" ".join(str(label).split()) for label in labels]):
+        key, count = label, 1
         while key in keys:
             count += 1
-            key = f"{base} ({count})"
+            key = f"{label} ({count})"
         keys.append(key)
     return keys
 
 
-def _category_axis(keys: list[str], ticks: list[str]) -> dict[str, object]:
+def _wrapped(label: str, width: int = 16) -> str:
+    """A label on lines of about ``width`` characters, broken between words."""
+    lines: list[str] = []
+    for word in label.split(" "):
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "\n".join(lines)
+
+
+def _spec(values: list[dict[str, Any]], height: int, **spec: Any) -> Chart:
     return {
-        "type": "category",
-        "categoryorder": "array",
-        "categoryarray": keys,
-        "tickmode": "array",
-        "tickvals": keys,
-        "ticktext": ticks,
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "data": {"values": values},
+        "width": "container",
+        "height": height,
+        "config": {
+            "font": FONT,
+            "view": {"stroke": None},
+            "axis": {
+                "labelColor": INK,
+                "titleColor": INK,
+                "labelFontSize": 16,
+                "titleFontSize": 15,
+                "grid": False,
+                "domainColor": "#bbbbbb",
+                "tickColor": "#bbbbbb",
+            },
+            "legend": {"labelColor": INK, "labelFontSize": 15, "titleColor": INK},
+        },
+        **spec,
     }
 
 
-def positions_heatmap(matrix: pd.DataFrame) -> go.Figure:
+def positions_heatmap(matrix: pd.DataFrame) -> Chart:
     """Candidates x issues, each cell coloured by the current stance and labelled in words."""
-    order = list(STANCE_COLOURS)
-    steps = len(order)
-    colourscale = []
-    for index, stance in enumerate(order):
-        colourscale += [
-            [index / steps, STANCE_COLOURS[stance]],
-            [(index + 1) / steps, STANCE_COLOURS[stance]],
-        ]
-    codes = matrix.apply(lambda column: column.map(order.index))
-    labels = matrix.apply(
-        lambda column: column.map(
-            lambda stance: schema.STANCE.label(stance) if stance else NO_RECORD
-        )
-    )
-    dark = matrix.isin(DARK_CELLS)
     candidates = [str(label) for label in matrix.index]
     issues = [str(label) for label in matrix.columns]
-    x, y = _keys(issues), _keys(candidates)
-    # Whole names on hover, where the axes may show them cut.
-    hover = [
-        [
-            f"{_wrapped(candidate, HOVER_WIDTH)} on {_wrapped(issue, HOVER_WIDTH)}: <b>{word}</b>"
-            for issue, word in zip(issues, row, strict=True)
-        ]
-        for candidate, row in zip(candidates, labels.values.tolist(), strict=True)
+    rows, columns = _keys(candidates), [_wrapped(key) for key in _keys(issues)]
+    # Every issue on as many lines as the longest, blank lines first: Vega draws a label's
+    # lines downwards from one point, so an equal count lets one padding lift them all clear.
+    lines = max((column.count("\n") + 1 for column in columns), default=1)
+    columns = ["\n" * (lines - 1 - column.count("\n")) + column for column in columns]
+    values = [
+        {
+            "candidate": row,
+            "issue": column,
+            "stance": stance,
+            "word": schema.STANCE.label(stance) if stance else NO_RECORD,
+            "dark": stance in DARK_CELLS,
+            "candidate_name": candidate,
+            "issue_name": issue,
+        }
+        for row, candidate, stances in zip(rows, candidates, matrix.values.tolist(), strict=True)
+        for column, issue, stance in zip(columns, issues, stances, strict=True)
     ]
-    common = {
-        "x": x,
-        "y": y,
-        "zmin": -0.5,
-        "zmax": steps - 0.5,
-        "colorscale": colourscale,
-        "showscale": False,
-        "xgap": 3,
-        "ygap": 3,
-        "texttemplate": "%{text}",
-        "customdata": hover,
-        "hovertemplate": "%{customdata}<extra></extra>",
-    }
-    figure = _figure(
-        [
-            # Every cell, with dark text on the light cells...
-            go.Heatmap(
-                z=codes.values,
-                text=labels.where(~dark, "").values,
-                textfont={"size": 15, "color": INK},
-                **common,
-            ),
-            # ...and the dark cells again on top, with light text.
-            go.Heatmap(
-                z=codes.where(dark).values,
-                text=labels.where(dark, "").values,
-                textfont={"size": 15, "color": "white"},
-                hoverinfo="skip",
-                **common,
-            ),
-        ]
-    )
-    figure.update_xaxes(
-        side="top",
-        tickfont={"size": 16},
-        tickangle=0,
-        showgrid=False,
-        **_category_axis(x, [_wrapped(issue) for issue in _tick_labels(issues)]),
-    )
-    figure.update_yaxes(
-        autorange="reversed",
-        tickfont={"size": 16},
-        showgrid=False,
-        **_category_axis(y, [_text(candidate) for candidate in _tick_labels(candidates)]),
-    )
-    return _layout(figure, height=130 + 58 * max(len(matrix.index), 1))
-
-
-def status_bars(tally: pd.DataFrame) -> go.Figure:
-    """One horizontal bar per candidate, stacked by commitment status, counts on the segments."""
-    figure = _figure()
-    candidates = [str(label) for label in tally.index]
-    keys = _keys(candidates)
-    # Whole names on hover, where the axis may show them cut.
-    hover = [_wrapped(candidate, HOVER_WIDTH) for candidate in candidates]
-    for status in schema.COMMITMENT_STATUS.values:
-        counts = tally[status] if status in tally else pd.Series(0, index=tally.index)
-        figure.add_bar(
-            y=keys,
-            x=list(counts),
-            name=schema.COMMITMENT_STATUS.label(status),
-            orientation="h",
-            marker_color=STATUS_COLOURS[status],
-            text=[str(count) if count else "" for count in counts],
-            textposition="inside",
-            insidetextanchor="middle",
-            textfont={"size": 15},
-            customdata=hover,
-            hovertemplate="%{customdata}: %{x} "
-            + schema.COMMITMENT_STATUS.label(status).lower()
-            + "<extra></extra>",
-        )
-    figure.update_layout(
-        barmode="stack",
-        legend={
-            "orientation": "h",
-            "y": 1.02,
-            "yanchor": "bottom",
-            "x": 0,
-            "font": {"size": 15},
-            "traceorder": "normal",
+    position = {
+        "x": {
+            "field": "issue",
+            "type": "nominal",
+            "sort": columns,
+            "title": None,
+            # Each issue on a few short lines, so the columns keep their whole names.
+            "axis": {
+                "orient": "top",
+                "labelAngle": 0,
+                "labelLimit": 220,
+                "labelPadding": 8 + (lines - 1) * LINE_HEIGHT,
+                "labelExpr": "split(datum.label, '\\n')",
+                "labelLineHeight": LINE_HEIGHT,
+            },
         },
+        "y": {
+            "field": "candidate",
+            "type": "nominal",
+            "sort": rows,
+            "title": None,
+            "axis": {"labelLimit": 320, "labelPadding": 8},
+        },
+    }
+    tooltip = [
+        {"field": "candidate_name", "title": "Candidate"},
+        {"field": "issue_name", "title": "Issue"},
+        {"field": "word", "title": "Stance"},
+    ]
+    stances = list(STANCE_COLOURS)
+    return _spec(
+        values,
+        height=58 * max(len(rows), 1),
+        encoding=position,
+        layer=[
+            {
+                "mark": {"type": "rect", "stroke": "white", "strokeWidth": 3},
+                "encoding": {
+                    "color": {
+                        "field": "stance",
+                        "type": "nominal",
+                        "scale": {"domain": stances, "range": [STANCE_COLOURS[s] for s in stances]},
+                        "legend": None,
+                    },
+                    "tooltip": tooltip,
+                },
+            },
+            {
+                "mark": {"type": "text", "fontSize": 15},
+                "encoding": {
+                    "text": {"field": "word"},
+                    "color": {"condition": {"test": "datum.dark", "value": "white"}, "value": INK},
+                    "tooltip": tooltip,
+                },
+            },
+        ],
     )
-    figure.update_xaxes(title="Commitments", showgrid=True, gridcolor="#e5e5e5", dtick=_tick(tally))
-    figure.update_yaxes(
-        tickfont={"size": 16},
-        **_category_axis(keys, [_text(candidate) for candidate in _tick_labels(candidates)]),
-    )
-    return _layout(figure, height=140 + 46 * max(len(tally.index), 1))
 
 
-def status_breakdown(commitments: pd.DataFrame) -> go.Figure:
+def status_bars(tally: pd.DataFrame) -> Chart:
+    """One horizontal bar per candidate, stacked by commitment status, counts on the segments."""
+    candidates = [str(label) for label in tally.index]
+    rows = _keys(candidates)
+    statuses = list(schema.COMMITMENT_STATUS.values)
+    values = []
+    for row, candidate, (_, counts) in zip(rows, candidates, tally.iterrows(), strict=True):
+        start = 0
+        for order, status in enumerate(statuses):
+            count = int(counts.get(status, 0))
+            if count:
+                values.append(
+                    {
+                        "candidate": row,
+                        "candidate_name": candidate,
+                        "status": schema.COMMITMENT_STATUS.label(status),
+                        "order": order,
+                        "start": start,
+                        "end": start + count,
+                        # Counts are written in the middle of their segment, placed here rather
+                        # than by the chart's own stacking so the number always sits on its bar.
+                        "middle": start + count / 2,
+                        "count": count,
+                    }
+                )
+                start += count
+    labels = [schema.COMMITMENT_STATUS.label(status) for status in statuses]
+    largest = int(tally.sum(axis=1).max()) if not tally.empty else 0
+    y = {
+        "field": "candidate",
+        "type": "nominal",
+        "sort": list(reversed(rows)),
+        "title": None,
+        "axis": {"labelLimit": 320, "labelPadding": 8},
+    }
+    tooltip = [
+        {"field": "candidate_name", "title": "Candidate"},
+        {"field": "status", "title": "Status"},
+        {"field": "count", "title": "Commitments"},
+    ]
+    return _spec(
+        values,
+        height=46 * max(len(rows), 1),
+        layer=[
+            {
+                "mark": {"type": "bar"},
+                "encoding": {
+                    "y": y,
+                    "x": {
+                        "field": "start",
+                        "type": "quantitative",
+                        "title": "Commitments",
+                        "axis": {"grid": True, "gridColor": "#e5e5e5", "tickMinStep": 1},
+                        "scale": {"domainMax": max(largest, 1)},
+                    },
+                    "x2": {"field": "end"},
+                    "color": {
+                        "field": "status",
+                        "type": "nominal",
+                        "scale": {
+                            "domain": labels,
+                            "range": [STATUS_COLOURS[status] for status in statuses],
+                        },
+                        "legend": {"orient": "top", "title": None, "direction": "horizontal"},
+                    },
+                    "tooltip": tooltip,
+                },
+            },
+            {
+                "mark": {"type": "text", "fontSize": 15, "color": INK},
+                "encoding": {
+                    "y": y,
+                    "x": {"field": "middle", "type": "quantitative"},
+                    "text": {"field": "count"},
+                    "tooltip": tooltip,
+                },
+            },
+        ],
+    )
+
+
+def status_breakdown(commitments: pd.DataFrame) -> Chart:
     """How many commitments are at each status, in the scale's order."""
     counts = (
         commitments["status"].value_counts().reindex(schema.COMMITMENT_STATUS.values, fill_value=0)
     )
     labels = [schema.COMMITMENT_STATUS.label(status) for status in counts.index]
-    figure = _figure(
-        go.Bar(
-            x=list(counts),
-            y=labels,
-            orientation="h",
-            marker_color=[STATUS_COLOURS[status] for status in counts.index],
-            text=[str(count) for count in counts],
-            textposition="outside",
-            textfont={"size": 16},
-            hovertemplate="%{y}: %{x}<extra></extra>",
-            cliponaxis=False,
-        )
+    values = [
+        {"status": label, "count": int(count), "colour": STATUS_COLOURS[status]}
+        for status, label, count in zip(counts.index, labels, counts, strict=True)
+    ]
+    y = {"field": "status", "type": "nominal", "sort": labels, "title": None}
+    x = {
+        "field": "count",
+        "type": "quantitative",
+        "title": "Commitments",
+        "axis": {"grid": True, "gridColor": "#e5e5e5", "tickMinStep": 1},
+    }
+    tooltip = [{"field": "status", "title": "Status"}, {"field": "count", "title": "Commitments"}]
+    return _spec(
+        values,
+        height=300,
+        encoding={"y": y, "x": x, "tooltip": tooltip},
+        layer=[
+            {"mark": {"type": "bar"}, "encoding": {"color": {"field": "colour", "scale": None}}},
+            {
+                "mark": {"type": "text", "align": "left", "dx": 5, "fontSize": 16, "color": INK},
+                "encoding": {"text": {"field": "count"}},
+            },
+        ],
     )
-    figure.update_yaxes(autorange="reversed", tickfont={"size": 16})
-    figure.update_xaxes(showgrid=True, gridcolor="#e5e5e5", title="Commitments")
-    return _layout(figure, height=360)
-
-
-def _tick(tally: pd.DataFrame) -> int | None:
-    largest = int(tally.sum(axis=1).max()) if not tally.empty else 0
-    return 1 if largest <= 12 else None

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from lib import analytics, audit, charts, outbox, schema
 from lib.store import ConflictError, Store, UnavailableError
@@ -282,7 +281,7 @@ class View:
     shown: pd.DataFrame  # the commitments the filters let through
     overdue: pd.Series
     readable: pd.DataFrame  # the same, for people: names, labels and an Overdue column
-    chart: go.Figure
+    chart: charts.Chart
 
 
 def view(tables: dict[str, pd.DataFrame], chosen: analytics.CommitmentFilters, today: date) -> View:

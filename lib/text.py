@@ -9,7 +9,6 @@ anything else.
 
 from __future__ import annotations
 
-import html
 import re
 import string
 from typing import Any
@@ -71,11 +70,6 @@ _MARKDOWN_FILE_SPECIALS = re.compile(r"([\\`*_\[\]<>|])")
 def escape_markdown_file(text: str) -> str:
     """User text for a Markdown document: no links, images, emphasis or HTML, yet readable."""
     return _MARKDOWN_FILE_SPECIALS.sub(r"\\\1", str(text)).replace("\n", " ")
-
-
-def escape_chart(text: object) -> str:
-    """User text for a plotly label or hover text, which render a subset of HTML (<b>, <a>)."""
-    return html.escape(str(text), quote=False)
 
 
 _HOST = re.compile(r"^[A-Za-z0-9.-]+(:\d{1,5})?$")

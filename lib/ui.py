@@ -319,9 +319,9 @@ def filters_to_url(fields: dict[str, tuple[str, list[str] | None]], page: str) -
         st.session_state[f"{page}.url"] = url
 
 
-def chart(figure: object, key: str) -> None:
+def chart(spec: dict[str, Any], key: str) -> None:
     """A chart as lib.charts styled it (Streamlit's theme would grey out the labels)."""
-    st.plotly_chart(figure, theme=None, config={"displayModeBar": False}, key=key)
+    st.vega_lite_chart(spec=spec, width="stretch", theme=None, key=key)
 
 
 def last_tables() -> dict[str, pd.DataFrame]:

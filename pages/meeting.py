@@ -6,7 +6,6 @@ Nothing restricted is ever shown here, whoever is signed in: the screen is share
 from datetime import date, datetime
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from lib import analytics, calendar_ics, charts, coalition, digest, insights, text, ui
@@ -55,14 +54,14 @@ def bullet_list(
         st.caption(ui.md("…and {} more{}.", f"{len(lines) - SCREEN_LINES:,}", more or ui.md("")))
 
 
-def positions_chart(tables: dict[str, pd.DataFrame]) -> go.Figure:
+def positions_chart(tables: dict[str, pd.DataFrame]) -> charts.Chart:
     candidates = tables["candidates"][tables["candidates"]["active"]]
     issues = tables["issues"][tables["issues"]["active"]]
     matrix = analytics.positions_matrix(candidates, issues, tables["positions"])
     return charts.positions_heatmap(matrix)
 
 
-def status_chart(tables: dict[str, pd.DataFrame]) -> go.Figure:
+def status_chart(tables: dict[str, pd.DataFrame]) -> charts.Chart:
     tally = analytics.status_tally(tables["commitments"], tables["candidates"])
     return charts.status_bars(tally)
 

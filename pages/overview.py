@@ -3,7 +3,6 @@
 from datetime import date
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from lib import analytics, charts, sample, ui
@@ -12,7 +11,7 @@ from lib.store import StoreError
 ui.page_frame()
 
 
-def status_chart(tables: dict[str, pd.DataFrame]) -> go.Figure:
+def status_chart(tables: dict[str, pd.DataFrame]) -> charts.Chart:
     return charts.status_breakdown(tables["commitments"])
 
 

@@ -195,35 +195,65 @@ def test_the_matrix_tells_unknown_from_never_observed() -> None:
         "Housing": {"Alma Reyes": "supports", "Ben Ortiz": ""},
         "Transit": {"Alma Reyes": "", "Ben Ortiz": "unknown"},
     }
-    figure = charts.positions_heatmap(matrix)
-    light, dark = figure.data
-    words = [
-        [a or b for a, b in zip(*rows, strict=True)]
-        for rows in zip(light.text, dark.text, strict=True)
+    chart = charts.positions_heatmap(matrix)
+    cells = {(cell["candidate_name"], cell["issue_name"]): cell for cell in chart["data"]["values"]}
+    grid = [[cells[(candidate, issue)] for issue in matrix.columns] for candidate in matrix.index]
+    assert [[cell["word"] for cell in row] for row in grid] == [
+        ["Supports", charts.NO_RECORD],
+        [charts.NO_RECORD, "Unknown"],
     ]
-    assert words == [["Supports", charts.NO_RECORD], [charts.NO_RECORD, "Unknown"]]
-    assert dark.textfont.color == "white" and dark.text[1][1] == "Unknown"  # light on dark grey
-    trace = figure.data[0]
-    bands = list(zip(trace.colorscale[::2], trace.colorscale[1::2], strict=True))
+    boxes, words = chart["layer"]
+    assert words["encoding"]["text"] == {"field": "word"}  # every cell says its stance in words
+    # Words on dark grey are white; on the others, ink.
+    ink = words["encoding"]["color"]
+    assert ink["condition"] == {"test": "datum.dark", "value": "white"}
 
-    def colour_of(code: int) -> str:
-        position = (code - trace.zmin) / (trace.zmax - trace.zmin)
-        return next(low[1] for low, high in bands if low[0] <= position <= high[0])
+    def text_colour(cell: dict) -> str:
+        return ink["condition"]["value"] if cell["dark"] else ink["value"]
 
-    assert colour_of(trace.z[0][0]) == charts.STANCE_COLOURS["supports"]
-    assert colour_of(trace.z[1][1]) == charts.STANCE_COLOURS["unknown"]
-    assert colour_of(trace.z[0][1]) == charts.STANCE_COLOURS[""]
+    assert text_colour(grid[1][1]) == "white"
+    assert {text_colour(cell) for cell in (grid[0][0], grid[0][1], grid[1][0])} == {charts.INK}
+    colour = boxes["encoding"]["color"]
+    assert colour["field"] == "stance"
+    colour_of = dict(zip(colour["scale"]["domain"], colour["scale"]["range"], strict=True))
+    assert colour_of[grid[0][0]["stance"]] == charts.STANCE_COLOURS["supports"]
+    assert colour_of[grid[1][1]["stance"]] == charts.STANCE_COLOURS["unknown"]
+    assert colour_of[grid[0][1]["stance"]] == charts.STANCE_COLOURS[""]
+    assert colour_of[grid[1][0]["stance"]] == charts.STANCE_COLOURS[""]
     assert charts.STANCE_COLOURS["unknown"] != charts.STANCE_COLOURS["undecided"]
 
 
 def test_status_bars_label_every_segment_with_its_count() -> None:
     tally = analytics.status_tally(commitments(), analytics.names(CANDIDATES))
-    figure = charts.status_bars(tally)
-    assert [trace.name for trace in figure.data] == [
+    chart = charts.status_bars(tally)
+    bar, counts = chart["layer"]
+    colour = bar["encoding"]["color"]
+    assert colour["field"] == "status" and colour["legend"] is not None
+    assert colour["scale"]["domain"] == [
         schema.COMMITMENT_STATUS.label(status) for status in schema.COMMITMENT_STATUS.values
     ]
-    stalled = figure.data[list(schema.COMMITMENT_STATUS.values).index("stalled")]
-    assert list(stalled.text) == ["", "1"]
+    assert colour["scale"]["range"] == [
+        charts.STATUS_COLOURS[status] for status in schema.COMMITMENT_STATUS.values
+    ]
+    assert counts["mark"]["type"] == "text" and counts["encoding"]["text"] == {"field": "count"}
+    assert counts["encoding"]["x"]["field"] == "middle"
+    segments = chart["data"]["values"]
+    stalled = [
+        segment
+        for segment in segments
+        if segment["status"] == schema.COMMITMENT_STATUS.label("stalled")
+    ]
+    assert [(segment["candidate_name"], segment["count"]) for segment in stalled] == [
+        ("Ben Ortiz", 1)
+    ]
+    # Each count sits in the middle of its own segment; a bar's segments follow one another.
+    for segment in segments:
+        assert segment["end"] - segment["start"] == segment["count"] > 0
+        assert segment["middle"] == (segment["start"] + segment["end"]) / 2
+    for name, total in (("Alma Reyes", 2), ("Ben Ortiz", 3)):
+        own = [segment for segment in segments if segment["candidate_name"] == name]
+        assert [segment["start"] for segment in own] == [0] + [s["end"] for s in own[:-1]]
+        assert own[-1]["end"] == total
 
 
 def test_headline_figures() -> None:

@@ -12,6 +12,7 @@ from lib import analytics
 from lib.questionnaires import links, versions
 from lib.store.sql import SqlStore
 from tests.apptest import app, as_read
+from tests.test_dashboard_pages import chart_data
 
 STAFF_PAGE = "pages/questionnaires.py"
 RESPOND = "pages/respond.py"
@@ -166,3 +167,36 @@ def test_writing_a_questionnaire_and_a_new_version(sample_store: SqlStore) -> No
     assert list(fresh(sample_store, "questions")["text"]) == ["Will you fund buses?"]
     click(at, "Save the questions")
     assert sorted(fresh(sample_store, "questionnaires")["version"]) == ["1", "2"]
+
+
+def test_the_answers_show_on_the_profile_and_in_the_matrix(sent) -> None:
+    store, token, _, candidate = sent
+    at = respond(token)
+    at.radio[0].set_value("Yes")
+    at.text_area[0].input("Housing first")
+    at.checkbox[0].check().run()
+    click(at, "Send my answers")
+    profile = app()
+    profile.query_params["candidate"] = candidate["id"]
+    profile.switch_page("pages/candidates.py").run()
+    assert "Housing first" in said(profile) and "Housing 2026" in " ".join(
+        as_read(e.label) for e in profile.expander
+    )
+    matrix = app("pages/candidates.py")
+    cells = {(row["candidate_name"], row["word"]) for row in chart_data(matrix)}
+    assert (candidate["name"], "Supports") in cells
+
+
+def test_a_501c3_coalition_sees_no_scores(sent) -> None:
+    store, _, _, _ = sent
+    store.append("settings", [{"key": "tax_status", "value": "501(c)(3)"}])
+    store.append("settings", [{"key": "scorecard", "value": "yes"}])
+    at = app(STAFF_PAGE)
+    assert not at.exception
+    assert (
+        "Scores" not in said(at)
+        and "score"
+        not in " ".join(
+            str(column) for frame in at.dataframe for column in frame.value.columns
+        ).lower()
+    )

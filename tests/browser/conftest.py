@@ -138,7 +138,10 @@ def page(browser: Browser) -> Iterator[Page]:
 
 
 # What each kind of element draws once it has loaded its data.
-DRAWINGS = {"[data-testid='stPlotlyChart']": ".main-svg", "[data-testid='stDataFrame']": "canvas"}
+DRAWINGS = {
+    "[data-testid='stVegaLiteChart']": "svg .role-axis-label",
+    "[data-testid='stDataFrame']": "canvas",
+}
 
 
 def wait_for_drawing(page: Page) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from playwright.sync_api import Browser, Page, Request
+from playwright.sync_api import Browser, Locator, Page, Request
 
 from lib import coalition
 from lib.sample import load_sample
@@ -61,6 +61,21 @@ def _visit(page: Page, address: str) -> str:
     return page.locator("[data-testid='stApp']").inner_text().replace(WORD_JOINER, "")
 
 
+def _drawn_charts(page: Page) -> Locator:
+    """The page's charts, once each one in view has drawn its axes. Vega-Lite draws them as SVG,
+    where every label is the text of a <text> element, so no markup in a name can take effect."""
+    charts = page.locator("[data-testid='stVegaLiteChart']")
+    for index in range(charts.count()):
+        chart = charts.nth(index)
+        if chart.is_visible():
+            chart.scroll_into_view_if_needed()
+            chart.locator("svg .role-axis-label text").first.wait_for(
+                state="attached", timeout=30_000
+            )
+    page.locator("[data-testid='stMain'] h1").first.scroll_into_view_if_needed()
+    return charts
+
+
 def test_hostile_names_show_as_text_and_fetch_nothing_from_outside(
     hostile_app: tuple[AppServer, str], browser: Browser
 ) -> None:
@@ -85,6 +100,7 @@ def test_hostile_names_show_as_text_and_fetch_nothing_from_outside(
     ]
     for path in paths:
         shown = _visit(page, f"{server.url}/{path}")
+        charts = _drawn_charts(page)
         name = path.split("?")[0] or "overview"
         page.screenshot(path=OUTPUT / f"hostile-{name}.png", full_page=True)
         # Nothing typed became an image, a link or formatting.
@@ -92,10 +108,21 @@ def test_hostile_names_show_as_text_and_fetch_nothing_from_outside(
         assert page.locator(f"a[href*='{OUTSIDE}']").count() == 0, path
         assert page.locator("[data-testid='stMain'] .katex").count() == 0, path
         assert page.locator("[data-testid='stMain'] strong:text-is('Bo')").count() == 0, path
+        # Charts hold SVG shapes and text, and never an element made from what was typed.
+        assert charts.locator("b, strong, em, a, img, span, .katex").count() == 0, path
         if path in ("candidates", "commitments", "meeting"):
-            charts = page.locator(".js-plotly-plot").all_inner_texts()
-            assert any("<b>Ann</b>" in text for text in charts), path  # the tags, as text
-            assert page.locator(".js-plotly-plot b, .js-plotly-plot a").count() == 0, path
+            # The name on the axis, tags and all, as the characters typed.
+            labels = charts.locator("svg .role-axis-label text").all_text_contents()
+            assert CANDIDATE in labels, path
+            # And whole on hover: the tooltip writes it as text, not as markup.
+            mark = charts.locator(f"svg [aria-label*='Candidate: {CANDIDATE};']").first
+            mark.scroll_into_view_if_needed()
+            mark.hover(force=True)
+            tooltip = page.locator("#vg-tooltip-element")
+            tooltip.wait_for(state="visible", timeout=10_000)
+            assert CANDIDATE in tooltip.inner_text(), path
+            assert tooltip.locator("b, strong, em, a, img, span").count() == 0, path
+            page.mouse.move(0, 0)
         if path.startswith("candidates?"):
             assert page.locator("[data-testid='stMain'] h1").first.inner_text() == CANDIDATE
             markup = page.locator("[data-testid='stMain']").text_content() or ""
@@ -113,13 +140,37 @@ def test_hostile_names_show_as_text_and_fetch_nothing_from_outside(
     context.close()
 
 
-def test_tables_offer_no_raw_download(hostile_app: tuple[AppServer, str], page: Page) -> None:
+def _toolbar_buttons(element: Locator) -> list[str]:
+    """The buttons of the toolbar shown over an element while the pointer is on it."""
+    element.hover()
+    toolbar = element.locator("[data-testid='stElementToolbar']").first
+    toolbar.wait_for(state="attached", timeout=10_000)
+    return [button.get_attribute("aria-label") or "" for button in toolbar.locator("button").all()]
+
+
+def test_tables_and_charts_offer_no_raw_download(
+    hostile_app: tuple[AppServer, str], page: Page
+) -> None:
     server, _ = hostile_app
     _visit(page, f"{server.url}/commitments")
-    table = page.locator("[data-testid='stDataFrame']").first
-    table.hover()
-    toolbar = page.locator("[data-testid='stElementToolbar']").first
-    toolbar.wait_for(state="attached", timeout=10_000)
-    assert toolbar.locator("button[aria-label*='ownload']").count() == 0
+    _drawn_charts(page)
+    frames = page.locator("[data-testid='stFullScreenFrame']")
+    table = frames.filter(has=page.locator("[data-testid='stDataFrame']")).first
+    buttons = _toolbar_buttons(table)
+    assert buttons and not [label for label in buttons if "ownload" in label]
+    # A chart offers a picture of itself, and its data only to look at.
+    charts = [
+        index
+        for index in range(frames.count())
+        if frames.nth(index).locator("[data-testid='stVegaLiteChart']").count()
+    ]
+    chart = frames.nth(charts[0])  # by place: showing its data takes the chart away
+    buttons = _toolbar_buttons(chart)
+    assert [label for label in buttons if "ownload" in label] == ["Download as PNG"]
+    chart.get_by_role("button", name="Show data").click()
+    data = chart.locator("[data-testid='stDataFrame']")
+    data.wait_for(state="visible", timeout=10_000)
+    buttons = _toolbar_buttons(data)
+    assert "Show chart" in buttons and not [label for label in buttons if "ownload" in label]
     # The app's own export is there instead, and it neutralises formulas.
     assert page.get_by_role("button", name="Download CSV").count() == 1

@@ -164,7 +164,7 @@ def test_the_meeting_screen_reads_from_across_a_room(
     page.goto(f"{sample_app.url}/meeting")
     wait_for_app(page)
     expect(page.get_by_role("heading", name="Where candidates stand")).to_be_visible()
-    page.wait_for_selector("[data-testid='stPlotlyChart'] .main-svg")
+    page.wait_for_selector("[data-testid='stVegaLiteChart'] svg .role-axis-label")
     page.screenshot(path=OUTPUT / "meeting-1920x1080.png")
     body = page.locator("[data-testid='stMain']").inner_text()
     interactions = SqlStore(sample_app.database_url).read("interactions")
