@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from lib import analytics, coalition, digest, schema, ui
-from lib.questionnaires import compare, editor, guide, links, versions
+from lib.questionnaires import compare, editor, guide, importing, links, versions
 from lib.store import StoreError
 
 ui.page_frame()
@@ -70,6 +70,45 @@ def show_problems(error: versions.QuestionnaireInvalid) -> None:
     )
 
 
+def import_elsewhere() -> None:
+    """A questionnaire run elsewhere (a Form, SurveyMonkey, a sheet), brought in by one write."""
+    upload = st.file_uploader("Answers (CSV or XLSX)", type=["csv", "xlsx"], key="qnr.imp.file")
+    title = st.text_input("Title", key="qnr.imp.title")
+    shown_to = st.selectbox(
+        "Visibility",
+        schema.VISIBILITY.values,
+        index=1,
+        format_func=schema.VISIBILITY.label,
+        key="qnr.imp.visibility",
+    )
+    if upload is None or not title.strip():
+        st.caption("Upload the answers and give the questionnaire a title to see a preview.")
+        return
+    data, excel = upload.getvalue(), upload.name.lower().endswith(".xlsx")
+    options = {"author": ui.author(), "today": today, "visibility": shown_to}
+    try:
+        sheet = (
+            st.selectbox("Sheet", importing.sheet_names(data), key="qnr.imp.sheet") if excel else 0
+        )
+        frame = importing.read_upload(upload.name, data, sheet)
+        plan = importing.plan_questionnaire_import(frame, title, tables, **options)
+        adding = st.multiselect("Add as new candidates", plan.unknown_names, key="qnr.imp.new")
+        if adding:
+            plan = importing.plan_questionnaire_import(
+                frame, title, tables, new_candidates=adding, **options
+            )
+    except ValueError as error:
+        st.error(ui.md("**This file cannot be imported.** {}", error))
+        return
+    st.dataframe(plan.preview, hide_index=True)
+    for problem in plan.problems:
+        st.warning(ui.md("{}", problem))
+    if plan.empty:
+        st.info("Everything in this file is in the tracker already.")
+    elif st.button("Import", type="primary", key="qnr.imp.go"):
+        write(plan.rows, plan.edits, done=f"Imported “{title}”. Find it in the list below.")
+
+
 if flash := state.pop("qnr.flash", None):
     st.success(ui.md("{}", flash), icon=":material/check_circle:")
 
@@ -106,6 +145,8 @@ if staff:
                 show_problems(error)
             else:
                 write(rows, done="Questionnaire saved. Make the candidates' links below.")
+    with st.expander("Bring in a questionnaire run elsewhere"):
+        import_elsewhere()
 
 if not choices:
     st.info("No questionnaires yet." + (" Write the first one above." if staff else ""))

@@ -7,13 +7,25 @@ person. The sheets are built in each test, in both layouts coalitions really use
 
 from __future__ import annotations
 
+import io
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from lib.questionnaires import read_answers
-from lib.questionnaires.importing import candidate_key, is_non_answer, match_candidates
+from lib.questionnaires import read_answers, versions
+from lib.questionnaires.compare import DID_NOT_RESPOND, NO_ANSWER, side_by_side
+from lib.questionnaires.importing import (
+    ImportPlan,
+    candidate_key,
+    is_non_answer,
+    match_candidates,
+    plan_questionnaire_import,
+    read_upload,
+    sheet_names,
+)
+from lib.store.sql import SqlStore
 
 Q_RENT = "Will you support rent stabilization?"
 Q_TRANSIT = "How would you fund transit?"
@@ -263,3 +275,170 @@ def test_name_column_without_questions_raises() -> None:
 
     with pytest.raises(ValueError, match="no question columns"):
         read_answers(frame)
+
+
+# --- planning an import through a real store ---------------------------------------------------
+
+IMPORT_TODAY = date(2026, 3, 10)
+
+
+def _question_rows_layout() -> pd.DataFrame:
+    """A hand-made sheet: one row per question, one column per candidate."""
+    rows = [
+        ["1", Q_RENT, "yes", "N/A", "", "No"],
+        ["2", Q_TRANSIT, "Bonds", LONG_ANSWER, "-", ""],
+        ["3", Q_PARKS, "More parks", FORMULA, "No response", "Protect them"],
+    ]
+    header = ["#", "Question", "Rep. Ana López", "Ben Ortiz", "Cara Diaz", "Dev Patel"]
+    return pd.DataFrame(rows, columns=header, dtype=str)
+
+
+def _store_with_candidates(store: SqlStore) -> SqlStore:
+    store.append(
+        "candidates",
+        [
+            {"id": "cand-ana", "name": "Ana Lopez", "office": "Council", "district": "1"},
+            {"id": "cand-ben", "name": "Ben Ortiz", "office": "Council", "district": "1"},
+            {"id": "cand-cara", "name": "Cara Diaz", "office": "Council", "district": "1"},
+        ],
+    )
+    return store
+
+
+def _tables(store: SqlStore) -> dict[str, pd.DataFrame]:
+    store.clear_cache()
+    return store.read_all()
+
+
+def _plan(store: SqlStore, frame: pd.DataFrame, **options: object) -> ImportPlan:
+    options.setdefault("author", "staff@x.org")
+    options.setdefault("today", IMPORT_TODAY)
+    return plan_questionnaire_import(frame, "Council survey 2026", _tables(store), **options)
+
+
+def _counts(store: SqlStore) -> dict[str, int]:
+    tables = _tables(store)
+    return {
+        name: len(tables[name])
+        for name in ("candidates", "questionnaires", "questions", "invitations", "answers", "audit")
+    }
+
+
+@pytest.mark.parametrize("layout", [_form_export, _question_rows_layout])
+def test_import_plan_applies_and_shows_side_by_side(empty_store: SqlStore, layout) -> None:
+    store = _store_with_candidates(empty_store)
+    plan = _plan(store, layout())
+
+    assert plan.unknown_names == ["Dev Patel"]
+    assert any("Dev Patel" in problem for problem in plan.problems)
+    preview = plan.preview.set_index("Candidate as written")["Matched candidate"].to_dict()
+    assert preview["Dev Patel"] == "unknown" and "Ana Lopez" in preview.values()
+    assert len(plan.rows["questionnaires"]) == 1 and len(plan.rows["questions"]) == 3
+    assert len(plan.rows["invitations"]) == 3  # Dev Patel is left out until added
+    statuses = {row["candidate_id"]: row["status"] for row in plan.rows["invitations"]}
+    assert statuses == {"cand-ana": "submitted", "cand-ben": "submitted", "cand-cara": "sent"}
+    assert all(row["state"] == "original" for row in plan.rows["answers"])
+    assert all(row["submitted_on"] == IMPORT_TODAY for row in plan.rows["answers"])
+    assert "N/A" not in {row["text"] for row in plan.rows["answers"]}
+
+    store.change(plan.edits, plan.rows)
+    tables = _tables(store)
+    side = side_by_side(plan.questionnaire_id, tables).set_index("Question")
+    assert side.loc[Q_TRANSIT, "Ben Ortiz"] == LONG_ANSWER
+    assert len(side.loc[Q_TRANSIT, "Ben Ortiz"]) == 3000
+    assert side.loc[Q_PARKS, "Ben Ortiz"] == FORMULA
+    assert side.loc[Q_RENT, "Ben Ortiz"] == NO_ANSWER  # "N/A" is not an answer
+    assert set(side["Cara Diaz"]) == {DID_NOT_RESPOND}
+    # Nobody can open an imported invitation: it is revoked and its hash is of no token given.
+    assert tables["invitations"]["revoked"].all()
+
+
+def test_yes_no_questions_are_recognised_and_answers_normalised(empty_store: SqlStore) -> None:
+    store = _store_with_candidates(empty_store)
+    plan = _plan(store, _question_rows_layout(), new_candidates=["Dev Patel"])
+    kinds = {row["text"]: row["kind"] for row in plan.rows["questions"]}
+    assert kinds == {Q_RENT: "yes_no", Q_TRANSIT: "free_text", Q_PARKS: "free_text"}
+    rent_id = next(row["id"] for row in plan.rows["questions"] if row["text"] == Q_RENT)
+    rent = {
+        row["candidate_id"]: row["text"]
+        for row in plan.rows["answers"]
+        if row["question_id"] == rent_id
+    }
+    assert rent["cand-ana"] == "Yes"  # typed "yes"
+    assert [row["number"] for row in plan.rows["questions"]] == ["1", "2", "3"]
+
+
+@pytest.mark.parametrize("layout", [_form_export, _question_rows_layout])
+def test_importing_the_same_file_twice_adds_nothing(empty_store: SqlStore, layout) -> None:
+    store = _store_with_candidates(empty_store)
+    first = _plan(store, layout(), new_candidates=["Dev Patel"])
+    assert [row["name"] for row in first.rows["candidates"]] == ["Dev Patel"]
+    store.change(first.edits, first.rows)
+    after_first = _counts(store)
+
+    again = _plan(store, layout(), new_candidates=["Dev Patel"])
+    assert again.unknown_names == [] and again.empty
+    store.change(again.edits, again.rows)
+    assert _counts(store) == after_first
+    # The same plan applied twice (a double click) adds nothing either.
+    store.change(first.edits, first.rows)
+    assert _counts(store) == after_first
+    side = side_by_side(first.questionnaire_id, _tables(store))
+    assert len(set(side["Dev Patel"]) - {NO_ANSWER}) == 2  # the new candidate's answers
+
+
+def test_a_changed_answer_on_reimport_is_an_amendment(empty_store: SqlStore) -> None:
+    store = _store_with_candidates(empty_store)
+    first = _plan(store, _question_rows_layout())
+    store.change(first.edits, first.rows)
+    changed = _question_rows_layout()
+    changed.loc[2, "Ben Ortiz"] = "Bigger parks"
+    changed.loc[0, "Cara Diaz"] = "Yes"  # a non-responder who answered later
+    again = _plan(store, changed)
+    assert sorted(row["state"] for row in again.rows["answers"]) == ["amendment", "original"]
+    assert [edit.id for edit in again.edits] == [
+        row["id"] for row in first.rows["invitations"] if row["candidate_id"] == "cand-cara"
+    ]
+    store.change(again.edits, again.rows)
+    side = side_by_side(first.questionnaire_id, _tables(store)).set_index("Question")
+    assert side.loc[Q_PARKS, "Ben Ortiz"].startswith("Bigger parks (amended")
+    assert side.loc[Q_RENT, "Cara Diaz"] == "Yes"
+
+
+def test_an_existing_questionnaire_of_that_title_is_reused(empty_store: SqlStore) -> None:
+    store = _store_with_candidates(empty_store)
+    made = versions.new_questionnaire(
+        "Council Survey 2026", "", [], None, "coalition", [{"text": Q_RENT, "kind": "yes_no"}], "s"
+    )
+    store.change([], made)
+    plan = _plan(store, _question_rows_layout())
+    assert plan.questionnaire_id == made["questionnaires"][0]["id"]
+    assert "questionnaires" not in plan.rows
+    assert [row["text"] for row in plan.rows["questions"]] == [Q_TRANSIT, Q_PARKS]
+    assert [row["number"] for row in plan.rows["questions"]] == ["2", "3"]
+
+
+def test_import_refuses_a_blank_title_and_an_unreadable_sheet(empty_store: SqlStore) -> None:
+    tables = _tables(empty_store)
+    with pytest.raises(ValueError, match="title"):
+        plan_questionnaire_import(_form_export(), "  ", tables, author="s", today=IMPORT_TODAY)
+    with pytest.raises(ValueError, match="laid out"):
+        plan_questionnaire_import(
+            pd.DataFrame({"a": ["x"]}), "T", tables, author="s", today=IMPORT_TODAY
+        )
+
+
+def test_uploads_are_read_as_text_and_bad_files_say_so() -> None:
+    data = b"Candidate name,Will you?\nAna,0012\nBen,N/A\n"
+    frame = read_upload("answers.csv", data)
+    assert frame.iloc[0, 1] == "0012" and frame.iloc[1, 1] == "N/A"
+    buffer = io.BytesIO()
+    sheet = _question_rows_layout().replace({FORMULA: "Plant trees"})
+    with pd.ExcelWriter(buffer) as workbook:
+        pd.DataFrame({"x": ["notes"]}).to_excel(workbook, sheet_name="Notes", index=False)
+        sheet.to_excel(workbook, sheet_name="Responses", index=False)
+    assert sheet_names(buffer.getvalue()) == ["Notes", "Responses"]
+    read = read_upload("answers.xlsx", buffer.getvalue(), "Responses")
+    assert read.equals(sheet.astype(read.dtypes.to_dict()))  # "N/A", "" and 3,000 characters
+    with pytest.raises(ValueError, match="Could not read"):
+        read_upload("a.xlsx", b"not a workbook")

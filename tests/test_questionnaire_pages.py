@@ -200,3 +200,42 @@ def test_a_501c3_coalition_sees_no_scores(sent) -> None:
             str(column) for frame in at.dataframe for column in frame.value.columns
         ).lower()
     )
+
+
+def preview_of(at: AppTest) -> pd.DataFrame:
+    [preview] = [f.value for f in at.dataframe if "Matched candidate" in f.value.columns]
+    return preview
+
+
+def test_staff_bring_in_a_questionnaire_run_elsewhere(sample_store: SqlStore) -> None:
+    known = fresh(sample_store, "candidates").iloc[0]
+    sheet = pd.DataFrame(
+        {
+            "Question": ["Will you fund buses?", "Why?"],
+            known["name"]: ["yes", "N/A"],
+            "**Zed** <b>Newcomer</b>": ["No", "Too **costly**"],
+        }
+    )
+    at = app(STAFF_PAGE)
+    assert "Bring in a questionnaire run elsewhere" in [e.label for e in at.expander]
+    at.file_uploader(key="qnr.imp.file").set_value(("bad.xlsx", b"not a workbook", "x")).run()
+    at.text_input(key="qnr.imp.title").input("Transit survey").run()
+    assert not at.exception and "This file cannot be imported" in said(at)
+
+    data = sheet.to_csv(index=False).encode()
+    at.file_uploader(key="qnr.imp.file").set_value(("answers.csv", data, "text/csv")).run()
+    assert not at.exception
+    assert "no candidate of that name" in said(at) and "**Zed**" in said(at)
+    assert list(preview_of(at)["Matched candidate"]) == [known["name"], "unknown"]
+    at.multiselect(key="qnr.imp.new").set_value(["**Zed** <b>Newcomer</b>"]).run()
+    assert list(preview_of(at)["Matched candidate"]) == [known["name"], "new"]
+    click(at, "Import")
+    assert not at.exception and "Imported" in said(at)
+    questionnaires = fresh(sample_store, "questionnaires")
+    [imported] = questionnaires.loc[questionnaires["title"] == "Transit survey", "id"]
+    answers = fresh(sample_store, "answers")
+    mine = answers[answers["questionnaire_id"] == imported]
+    assert set(mine["text"]) == {"Yes", "No", "Too **costly**"}
+    assert "**Zed** <b>Newcomer</b>" in set(fresh(sample_store, "candidates")["name"])
+    # The file still uploaded: importing it again would add nothing, and the page says so.
+    assert "in the tracker already" in said(at) and "Import" not in [b.label for b in at.button]

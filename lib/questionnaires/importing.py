@@ -39,15 +39,28 @@ is read from the last of those rows, the latest submission in a Form export, and
 written there; an earlier, fuller submission is not merged in. Rows whose name is blank (or a
 non-answer such as "N/A") are skipped. In that layout, every name-like column ("Your name" next to
 "Candidate name") is left out of the questions.
+
+:func:`plan_questionnaire_import` turns what was read into the rows that store it (a
+questionnaire, its questions, an invitation and answers per candidate), with ids derived from
+what is imported, so bringing in the same file twice adds nothing.
 """
 
 from __future__ import annotations
 
+import io
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
 
 import pandas as pd
+
+from lib import audit, schema
+from lib.questionnaires import forms, links
+from lib.questionnaires.responses import derived_id
+from lib.store.base import Edit
 
 Answers = dict[str, str]
 
@@ -327,3 +340,294 @@ def _text(value: object) -> str:
     if isinstance(value, float) and value != value:  # NaN, numpy's included
         return ""
     return str(value)
+
+
+# --- bringing a questionnaire in -------------------------------------------------------------
+
+#: what the preview says in place of a candidate for a name that matched none
+NEW, UNKNOWN = "new", "unknown"
+PREVIEW_COLUMNS = ("Candidate as written", "Matched candidate", "Questions answered")
+
+
+@dataclass
+class ImportPlan:
+    """What importing a sheet will write (``rows``, for ``store.change([], rows)``), what the
+    page shows before it does (``preview``), the names no candidate has (``unknown_names``,
+    to offer as new candidates) and what could not be brought in (``problems``)."""
+
+    questionnaire_id: str
+    rows: dict[str, list[dict[str, Any]]]
+    preview: pd.DataFrame
+    unknown_names: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    #: imported invitations of candidates who did not respond before and now have answers
+    edits: list[Edit] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not self.edits and not any(self.rows.values())
+
+
+def read_upload(name: str, data: bytes, sheet: str | int = 0) -> pd.DataFrame:
+    """An uploaded CSV or Excel file as a frame of text, every cell kept as written. Raises
+    ``ValueError`` with a message for staff when the file cannot be read."""
+    try:
+        if name.lower().endswith((".xlsx", ".xlsm", ".xls")):
+            frame = pd.read_excel(
+                io.BytesIO(data), sheet_name=sheet, dtype=str, keep_default_na=False
+            )
+            return frame.fillna("")
+        return pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
+    except Exception as error:
+        raise ValueError(
+            f"Could not read {name!r} as a CSV or Excel file ({error}). Export the responses "
+            "again as CSV or XLSX and upload that."
+        ) from error
+
+
+def sheet_names(data: bytes) -> list[str]:
+    """The sheets of an Excel file; ``ValueError`` when it is not one."""
+    try:
+        return [str(name) for name in pd.ExcelFile(io.BytesIO(data)).sheet_names]
+    except Exception as error:
+        raise ValueError(f"Could not open this file as an Excel workbook ({error}).") from error
+
+
+def plan_questionnaire_import(
+    frame: pd.DataFrame,
+    title: str,
+    tables: Mapping[str, pd.DataFrame],
+    *,
+    new_candidates: Iterable[str] = (),
+    visibility: str = "coalition",
+    author: str,
+    today: date,
+) -> ImportPlan:
+    """The rows that bring in a questionnaire run elsewhere, read by :func:`read_answers`.
+
+    One questionnaire (the latest version of one titled the same, case and spacing aside, if
+    there is one; else a new one), a question per distinct question text (yes/no when every
+    answer to it is yes or no, else free text), and per candidate an invitation that was
+    answered elsewhere: ``submitted`` with an ``original`` answer per answered question dated
+    ``today``, or ``sent`` with nothing answered for a candidate who left everything blank, so
+    comparisons say "Did not respond". The invitation is revoked and its token hash belongs to
+    no link: nobody can open it. An answer that differs from the one already imported for that
+    question becomes a dated amendment. Imported questions are not linked to issues, so no
+    positions are written; link them by a new version if they should count as stances.
+
+    Ids are derived from the questionnaire, the candidate and the question (and the answer's
+    text), so importing the same file again adds nothing. Names that match no candidate (or
+    more than one) are left out unless listed in ``new_candidates``, which become candidates.
+    Raises ``ValueError`` for a blank title or a sheet in neither layout.
+    """
+    if forms.is_blank(title):
+        raise ValueError("Give the questionnaire a title.")
+    title = " ".join(title.split())
+    read = read_answers(frame)
+    candidates = tables["candidates"]
+    matches = match_candidates(read, candidates)
+    adding = {candidate_key(name) for name in new_candidates}
+    problems: list[str] = []
+    rows: dict[str, list[dict[str, Any]]] = {
+        "candidates": [],
+        "questionnaires": [],
+        "questions": [],
+        "invitations": [],
+        "answers": [],
+        "audit": [],
+    }
+
+    questionnaire = _same_title(title, tables["questionnaires"])
+    if questionnaire is None:
+        questionnaire_id = derived_id("questionnaires", "import", _fold(title))
+    else:
+        questionnaire_id = str(questionnaire["id"])
+    asked = tables["questions"][tables["questions"]["questionnaire_id"] == questionnaire_id]
+    question_ids = {_fold(row["text"]): str(row["id"]) for row in asked.to_dict("records")}
+    kinds = {str(row["id"]): row for row in asked.to_dict("records")}
+    next_number = max([0, *(int(n) for n in asked["number"] if str(n).strip().isdigit())]) + 1
+
+    # Questions in the order the sheet has them.
+    order = _sheet_order(frame)
+    texts = list(dict.fromkeys(q for given in read.values() if given for q in given))
+    texts.sort(key=lambda text: order.get(text, len(order)))
+    for text in texts:
+        if _fold(text) in question_ids:
+            continue
+        question_id = derived_id("questions", questionnaire_id, _fold(text))
+        said = [given[text] for given in read.values() if given and text in given]
+        question = {
+            "id": question_id,
+            "questionnaire_id": questionnaire_id,
+            "number": str(next_number),
+            "text": text[: schema.MAX_CELL_CHARS],
+            "kind": "yes_no" if all(_is_yes_no(answer) for answer in said) else "free_text",
+            "created_by": author,
+        }
+        next_number += 1
+        question_ids[_fold(text)] = question_id
+        kinds[question_id] = question
+        rows["questions"].append(question)
+
+    stored = tables["answers"][tables["answers"]["questionnaire_id"] == questionnaire_id]
+    before = _latest_texts(stored)
+    preview: list[tuple[str, str, int]] = []
+    unknown: list[str] = []
+    names = _names(candidates)
+    invited = tables["invitations"].drop_duplicates("id").set_index("id")
+    edits: list[Edit] = []
+    candidate_ids: list[str] = []
+    for name, given in read.items():
+        candidate_id = matches[name]
+        shown = names.get(candidate_id or "", "")
+        if candidate_id is None:
+            key = candidate_key(name) or name
+            if key not in adding:
+                unknown.append(name)
+                preview.append((name, UNKNOWN, len(given or {})))
+                problems.append(_unknown_message(name, key, candidates))
+                continue
+            candidate_id = derived_id("candidates", "import", key)
+            shown = NEW
+            if candidate_id not in set(candidates["id"]):
+                rows["candidates"].append({"id": candidate_id, "name": name, "created_by": author})
+        if candidate_id in candidate_ids:
+            problems.append(f"{name}: the same candidate as an earlier column; left out.")
+            continue
+        candidate_ids.append(candidate_id)
+        invitation_id = derived_id("invitations", questionnaire_id, candidate_id)
+        answered = 0
+        for text, answer in (given or {}).items():
+            if len(answer) > schema.MAX_CELL_CHARS:
+                problems.append(
+                    f"{name}: the answer to “{text[:80]}” is {len(answer):,} characters, more "
+                    f"than a cell holds ({schema.MAX_CELL_CHARS:,}); it was left out."
+                )
+                continue
+            question_id = question_ids[_fold(text)]
+            answer = forms.normal_answer(kinds[question_id], answer)
+            earlier = before.get((invitation_id, question_id))
+            if earlier == answer:
+                answered += 1
+                continue
+            state = "original" if earlier is None else "amendment"
+            rows["answers"].append(
+                {
+                    "id": derived_id("answers", invitation_id, question_id, state, answer),
+                    "invitation_id": invitation_id,
+                    "questionnaire_id": questionnaire_id,
+                    "question_id": question_id,
+                    "candidate_id": candidate_id,
+                    "text": answer,
+                    "state": state,
+                    "submitted_on": today,
+                }
+            )
+            answered += 1
+        if invitation_id not in invited.index:
+            rows["invitations"].append(
+                {
+                    "id": invitation_id,
+                    "questionnaire_id": questionnaire_id,
+                    "candidate_id": candidate_id,
+                    # A hash of a token nobody was given: the candidate answered elsewhere.
+                    "token_hash": links.token_hash(links.new_token()),
+                    "status": "submitted" if answered else "sent",
+                    "submitted_at": schema.now_stamp() if answered else "",
+                    "revoked": True,
+                    "created_by": author,
+                }
+            )
+        preview.append((name, shown, answered))
+        if answered and invitation_id in invited.index:
+            stored_invitation = invited.loc[invitation_id]
+            if stored_invitation["status"] != "submitted":
+                changes = {
+                    "status": "submitted",
+                    "submitted_at": schema.now_stamp(),
+                    "updated_at": schema.now_stamp(),
+                }
+                expected = str(stored_invitation["updated_at"])
+                edits.append(Edit("invitations", invitation_id, changes, expected))
+
+    if questionnaire is None:
+        rows["questionnaires"].append(
+            {
+                "id": questionnaire_id,
+                "series_id": questionnaire_id,
+                "version": "1",
+                "title": title,
+                "introduction": "Answered outside the tracker and imported.",
+                "candidate_ids": candidate_ids,
+                "visibility": visibility,
+                "created_by": author,
+            }
+        )
+    detail = (
+        f"Imported “{title}”: {len(rows['questions'])} new questions, "
+        f"{len(rows['answers'])} answers from {len(candidate_ids)} candidates "
+        f"({len(rows['candidates'])} added); {len(unknown)} names left out."
+    )
+    if edits or any(rows.values()):  # nothing new (the same file again): no audit row either
+        rows["audit"].append(
+            audit.entry(
+                author, "imported questionnaire", "questionnaires", questionnaire_id, detail
+            )
+        )
+    return ImportPlan(
+        questionnaire_id,
+        {table: found for table, found in rows.items() if found},
+        pd.DataFrame(preview, columns=list(PREVIEW_COLUMNS)),
+        unknown,
+        problems,
+        edits,
+    )
+
+
+def _names(candidates: pd.DataFrame) -> dict[str, str]:
+    """candidate id -> name, as the preview shows the candidate a name was matched to."""
+    return {str(i): _text(n) for i, n in zip(candidates["id"], candidates["name"], strict=True)}
+
+
+def _same_title(title: str, questionnaires: pd.DataFrame) -> pd.Series | None:
+    """The latest version of a questionnaire titled ``title`` (case and spacing aside)."""
+    wanted = title.casefold()
+    same = questionnaires[
+        questionnaires["title"].map(lambda t: " ".join(str(t).split()).casefold()) == wanted
+    ]
+    if same.empty:
+        return None
+    numbers = same["version"].map(lambda v: int(v) if str(v).strip().isdigit() else 1)
+    ordered = same.assign(_n=numbers).sort_values(["_n", "created_at"], kind="stable")
+    return ordered.iloc[-1]
+
+
+def _sheet_order(frame: pd.DataFrame) -> dict[str, int]:
+    """Where each text first appears in the sheet: headers, then cells column by column."""
+    seen: dict[str, int] = {}
+    for text in [*frame.columns, *(cell for column in frame.columns for cell in frame[column])]:
+        seen.setdefault(_text(text).strip(), len(seen))
+    return seen
+
+
+def _is_yes_no(answer: str) -> bool:
+    return forms.choice_of({"kind": "yes_no"}, answer) is not None
+
+
+def _latest_texts(answers: pd.DataFrame) -> dict[tuple[str, str], str]:
+    """(invitation, question) -> the submitted answer that counts now."""
+    sent = answers[answers["state"].isin(("original", "amendment"))]
+    ordered = sent.assign(_amended=sent["state"].eq("amendment")).sort_values(
+        ["_amended", "submitted_on", "created_at"], kind="stable"
+    )
+    return {
+        (row["invitation_id"], row["question_id"]): row["text"]
+        for row in ordered.to_dict("records")
+    }
+
+
+def _unknown_message(name: str, key: str, candidates: pd.DataFrame) -> str:
+    same = [c for c in candidates["name"] if candidate_key(_text(c)) == key]
+    if len(same) > 1:
+        return f"{name}: matches {len(same)} candidates of that name; left out to avoid a mix-up."
+    return f"{name}: no candidate of that name; add them as a new candidate or they are left out."

@@ -11,13 +11,22 @@ from tests.browser.conftest import OUTPUT, AppServer, start_app, wait_for_app, w
 
 pytestmark = pytest.mark.browser
 
-NAVIGATION = ["Overview", "Report", "Candidates", "Commitments", "Meeting", "Settings"]
+NAVIGATION = [
+    "Overview",
+    "Report",
+    "Candidates",
+    "Commitments",
+    "Meeting",
+    "Questionnaires",
+    "Settings",
+]
 PAGES = {
     "": "Coalition Tracker",
     "report": "Report a candidate interaction",
     "candidates": "Candidates",
     "commitments": "Commitments",
     "meeting": "Coalition meeting",
+    "questionnaires": "Questionnaires",
     "settings": "Settings",
 }
 
