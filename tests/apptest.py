@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
@@ -78,3 +79,15 @@ def as_read(markdown: str) -> str:
 
 def metrics(at: AppTest) -> dict[str, str]:
     return {metric.label: metric.value for metric in at.metric}
+
+
+def chart_texts(at: AppTest) -> list[str]:
+    """What each chart on the page says: its specification and every value it draws (Streamlit
+    sends a specification's inline data apart from it, as Arrow)."""
+    texts = []
+    for chart in at.get("vega_lite_chart"):
+        texts.append(chart.proto.spec)
+        if chart.proto.data.data:
+            rows = convert_arrow_bytes_to_pandas_df(chart.proto.data.data)
+            texts += [str(value) for value in rows.to_numpy().ravel()]
+    return texts

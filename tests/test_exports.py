@@ -17,23 +17,11 @@ import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
-from lib import calendar_ics, digest, export, schema, transfer
+from lib import calendar_ics, digest, export, transfer
+from tests.shared import tables_of
 
 FORMULA_STARTS = ("=", "+", "-", "@")
 CONTROL_CHARACTERS = ["\x00", "\x07", "\x0b", "\x0c", "\x1b", "\x1f", "\ufffe", "\uffff"]
-
-
-def tiny_tables(**rows: list[dict]) -> dict[str, pd.DataFrame]:
-    """Every table, empty but for the rows given, read the way a store reads them."""
-    return {
-        name: schema.normalise(
-            name,
-            pd.DataFrame(
-                rows.get(name, []), columns=schema.table(name).column_names, dtype=object
-            ).fillna(""),
-        )
-        for name in schema.TABLES
-    }
 
 
 def follow_up_tables(owner: str, text: str = "Hold a hearing") -> dict[str, pd.DataFrame]:
@@ -47,7 +35,7 @@ def follow_up_tables(owner: str, text: str = "Hold a hearing") -> dict[str, pd.D
         "follow_up_by": "2026-12-01",
         "visibility": "coalition",
     }
-    return tiny_tables(
+    return tables_of(
         candidates=[candidate],
         commitments=[
             {**commitment, "id": "cmt-1", "owner": owner},

@@ -10,13 +10,12 @@ from pathlib import Path
 import icalendar
 import pandas as pd
 import pytest
-from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
-from streamlit.testing.v1 import AppTest
 
 from lib import coalition, digest, insights, sample, schema, visibility
 from lib.calendar_ics import follow_up_calendar, owners
 from lib.store.sql import SqlStore
-from tests.apptest import app
+from tests.apptest import app, chart_texts
+from tests.shared import wrapped_in
 
 TODAY = date.today()
 YEAR_AGO = TODAY - timedelta(days=365)
@@ -24,18 +23,6 @@ YEAR_AGO = TODAY - timedelta(days=365)
 
 def frame(table: str, rows: list[dict[str, object]]) -> pd.DataFrame:
     return schema.normalise(table, pd.DataFrame(rows, dtype=object).fillna(""))
-
-
-def chart_texts(at: AppTest) -> list[str]:
-    """What each chart on the page says: its specification and every value it draws (Streamlit
-    sends a specification's inline data apart from it, as Arrow)."""
-    texts = []
-    for chart in at.get("vega_lite_chart"):
-        texts.append(chart.proto.spec)
-        if chart.proto.data.data:
-            rows = convert_arrow_bytes_to_pandas_df(chart.proto.data.data)
-            texts += [str(value) for value in rows.to_numpy().ravel()]
-    return texts
 
 
 def restricted_texts(tables: dict[str, pd.DataFrame]) -> set[str]:
@@ -130,20 +117,8 @@ def test_the_digest_pdf_renders_and_says_what_the_markdown_says(
 
     markdown = digest.to_markdown(built)
     for line in digest.plain_lines(built):
-        assert words(line) in words(printed.replace("\n", " ")) or _wrapped_in(line, printed)
+        assert words(line) in words(printed.replace("\n", " ")) or wrapped_in(line, printed)
         assert words(line) in words(markdown), line
-
-
-def _wrapped_in(line: str, printed: str) -> bool:
-    """True when every word of ``line`` appears, in order, in the printed text."""
-    flat = " ".join(printed.split())
-    position = 0
-    for word in line.split():
-        found = flat.find(word, position)
-        if found < 0:
-            return False
-        position = found + len(word)
-    return True
 
 
 def crafted() -> dict[str, pd.DataFrame]:

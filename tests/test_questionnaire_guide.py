@@ -16,6 +16,7 @@ from lib.coalition import Settings
 from lib.export import one_line
 from lib.questionnaires import compare, guide
 from lib.store.sql import SqlStore
+from tests.shared import tables_of, wrapped_in
 
 TODAY = date(2026, 10, 20)
 NONPARTISAN = Settings(coalition_name="Riverton Forward", tax_status="501(c)(3)", scorecard="yes")
@@ -23,19 +24,6 @@ ENDORSING = Settings(coalition_name="Riverton Action", tax_status="501(c)(4)", s
 HOSTILE = "**bold** <b>x</b> =SUM(1) [link](http://x)"
 LONG_ANSWER = " ".join(f"w{number:04d}" for number in range(500)) + "."
 TWELVE_WORDS = "one two three four five six seven eight nine ten eleven twelve"
-
-
-def tables_of(**rows: list[dict]) -> dict[str, pd.DataFrame]:
-    """Every table, empty but for the rows given, read the way a store reads them."""
-    return {
-        name: schema.normalise(
-            name,
-            pd.DataFrame(
-                rows.get(name, []), columns=schema.table(name).column_names, dtype=object
-            ).fillna(""),
-        )
-        for name in schema.TABLES
-    }
 
 
 def candidate(record_id: str, name: str, office: str, district: str = "", party: str = "") -> dict:
@@ -434,18 +422,6 @@ def test_hostile_text_is_printed_literally_in_the_markdown() -> None:
 
 def words(text: str) -> str:
     return " ".join(text.replace("•", " ").split())
-
-
-def wrapped_in(line: str, printed: str) -> bool:
-    """True when every word of ``line`` appears, in order, in the printed text."""
-    flat = " ".join(printed.split())
-    position = 0
-    for word in line.split():
-        found = flat.find(word, position)
-        if found < 0:
-            return False
-        position = found + len(word)
-    return True
 
 
 def test_the_guide_pdf_renders_and_says_what_the_markdown_says(tmp_path: Path) -> None:

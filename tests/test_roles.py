@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
 from lib import access, coalition, schema
 from lib.store.sql import PROJECT_ROOT, SqlStore
-from tests.apptest import PAGES, app, as_read
+from tests.apptest import PAGES, app, as_read, chart_texts
 
 AUTH = {
     "auth": {
@@ -29,18 +28,6 @@ def member_with(store: SqlStore, role: str) -> pd.Series:
 
 def as_member(page: str | None, email: str) -> AppTest:
     return app(page, AUTH, {"is_logged_in": True, "email": email})
-
-
-def chart_texts(at: AppTest) -> list[str]:
-    """What each chart on the page says: its specification and every value it draws (Streamlit
-    sends a specification's inline data apart from it, as Arrow)."""
-    texts = []
-    for chart in at.get("vega_lite_chart"):
-        texts.append(chart.proto.spec)
-        if chart.proto.data.data:
-            rows = convert_arrow_bytes_to_pandas_df(chart.proto.data.data)
-            texts += [str(value) for value in rows.to_numpy().ravel()]
-    return texts
 
 
 def everything_shown(at: AppTest) -> str:
