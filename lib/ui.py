@@ -245,7 +245,7 @@ def _visible(
 
 _KEPT: OrderedDict[Hashable, Any] = OrderedDict()
 _KEPT_LOCK = threading.Lock()
-_KEPT_MOST = 64  # values of older snapshots are dropped first
+_KEPT_MOST = 32  # values of older snapshots are dropped first
 
 
 def _keep(key: Hashable, compute: Callable[[], T]) -> T:

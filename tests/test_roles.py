@@ -283,3 +283,20 @@ def test_a_viewer_following_a_profile_link_sees_no_restricted_report(
     assert not at.exception
     assert restricted["takeaways"][:40] not in everything_shown(at)
     assert not [e for e in at.expander if "Restricted" in e.label]
+
+
+def test_what_a_page_keeps_between_runs_is_kept_per_viewer(sample_store: SqlStore) -> None:
+    """Pages keep their tables and figures until the data changes (lib.ui.derived), shared by
+    every session of the server: a viewer after staff, on the same data, still sees only theirs."""
+    restricted = sample_store.read("commitments").query("visibility == 'restricted'")
+    assert not restricted.empty
+    staff = as_member("pages/commitments.py", member_with(sample_store, "staff")["email"])
+    viewer = as_member("pages/commitments.py", member_with(sample_store, "viewer")["email"])
+    again = as_member("pages/commitments.py", member_with(sample_store, "staff")["email"])
+    shown = {
+        name: set(at.dataframe[0].value["Id"])
+        for name, at in (("staff", staff), ("viewer", viewer), ("again", again))
+    }
+    assert set(restricted["id"]) <= shown["staff"] == shown["again"]
+    assert not set(restricted["id"]) & shown["viewer"]
+    assert shown["viewer"] < shown["staff"]
