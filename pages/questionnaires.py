@@ -155,8 +155,7 @@ if not choices:
 picked = st.selectbox("Questionnaire", list(choices), format_func=choices.get, key="qnr.pick")
 questionnaire = latest.set_index("id").loc[picked]
 questionnaire["id"] = picked
-asked = tables["questions"][tables["questions"]["questionnaire_id"] == picked]
-asked = asked.sort_values("number", key=lambda n: n.map(versions.version_number))
+asked = compare.questions_of(picked, tables)
 invitations = tables["invitations"]
 locked = versions.is_locked(picked, invitations)
 

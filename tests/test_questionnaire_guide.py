@@ -14,7 +14,7 @@ import pytest
 from lib import digest, schema
 from lib.coalition import Settings
 from lib.export import one_line
-from lib.questionnaires import compare, guide
+from lib.questionnaires import compare, forms, guide
 from lib.store.sql import SqlStore
 from tests.shared import tables_of, wrapped_in
 
@@ -350,14 +350,14 @@ def test_answers_are_cut_at_the_limit_and_otherwise_whole() -> None:
 
 
 def test_cutting_counts_characters_or_words() -> None:
-    assert guide.cut("abcdefghij", "5", "characters") == "abcde…"
-    assert guide.cut("abcde", "5", "characters") == "abcde"
-    assert guide.cut("abc de fgh", "5", "characters") == "abc d…"
-    assert guide.cut("one  two\nthree four", "3", "words") == "one  two\nthree…"
-    assert guide.cut("one two", "3", "words") == "one two"
-    assert guide.cut("x" * 3000, "", "characters") == "x" * 3000
-    assert guide.cut("x" * 3000, "none", "characters") == "x" * 3000
-    assert guide.cut("x" * 1500, "1,000", "characters") == "x" * 1000 + "…"
+    assert forms.cut("abcdefghij", "5", "characters") == "abcde…"
+    assert forms.cut("abcde", "5", "characters") == "abcde"
+    assert forms.cut("abc de fgh", "5", "characters") == "abc d…"
+    assert forms.cut("one  two\nthree four", "3", "words") == "one  two\nthree…"
+    assert forms.cut("one two", "3", "words") == "one two"
+    assert forms.cut("x" * 3000, "", "characters") == "x" * 3000
+    assert forms.cut("x" * 3000, "none", "characters") == "x" * 3000
+    assert forms.cut("x" * 1500, "1,000", "characters") == "x" * 1000 + "…"
 
 
 def test_a_questionnaire_that_is_not_public_makes_no_guide() -> None:

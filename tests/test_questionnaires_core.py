@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from lib import analytics, schema
-from lib.questionnaires import forms, links, responses, versions
+from lib.questionnaires import compare, forms, links, responses, versions
 from lib.store import UnavailableError
 from lib.store.sql import SqlStore
 
@@ -76,7 +76,8 @@ def make_questionnaire(store: SqlStore) -> Setup:
         questionnaire, candidates[:2], {candidates[0]: "ines@example.org"}, STAFF
     )
     store.change([], invitation_rows)
-    questions = responses.questions_of(questionnaire["id"], store.read_fresh("questions"))
+    asked = {"questions": store.read_fresh("questions")}
+    questions = compare.questions_of(questionnaire["id"], asked)
     return Setup(store, questionnaire, questions, candidates, issues, tokens)
 
 
@@ -216,7 +217,7 @@ def test_the_first_sent_link_locks_it_and_a_new_version_leaves_the_old_alone(
     assert questions[questions["questionnaire_id"] == first["id"]].equals(
         before["questions"][before["questions"]["questionnaire_id"] == first["id"]]
     )
-    mine = responses.questions_of(second["id"], questions)
+    mine = compare.questions_of(second["id"], {"questions": questions})
     assert mine["number"].tolist() == ["1", "2", "3"]
     assert not set(mine["id"]) & set(setup.q)
 

@@ -13,7 +13,6 @@ Scores are another matter: ranking candidates is for a coalition that may endors
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping
 from datetime import date
 
@@ -21,41 +20,11 @@ import pandas as pd
 
 from lib import analytics, digest, visibility
 from lib.coalition import Settings
-from lib.questionnaires import compare
+from lib.questionnaires import compare, forms
 
 Tables = Mapping[str, pd.DataFrame]
 
-ELLIPSIS = "…"
 DEFAULT_PASS_MARK = 80.0
-
-_WORD = re.compile(r"\S+")
-_LIMIT = re.compile(r"\s*(\d[\d,]*)")
-
-
-# --- cutting an answer at its limit -----------------------------------------------------------
-
-
-def read_limit(limit: str) -> int | None:
-    """The most an answer may hold, from a hand-typed cell ("250", "1,000", "50 words"); None
-    for a blank, zero or unreadable limit, which leaves answers whole rather than guessing."""
-    found = _LIMIT.match(str(limit))
-    if not found:
-        return None
-    most = int(found.group(1).replace(",", ""))
-    return most or None
-
-
-def cut(text: str, limit: str, unit: str) -> str:
-    """``text`` as submitted, or, where longer than the limit every candidate was given, its
-    first ``limit`` characters or words followed by "…", so no candidate gets more room."""
-    most = read_limit(limit)
-    if most is None:
-        return text
-    if unit == "words":
-        words = list(_WORD.finditer(text))
-        return text if len(words) <= most else text[: words[most - 1].end()] + ELLIPSIS
-    body = text.strip()  # spaces around an answer are not part of what it says
-    return text if len(body) <= most else body[:most].rstrip() + ELLIPSIS
 
 
 # --- the guide --------------------------------------------------------------------------------
@@ -103,7 +72,7 @@ def voter_guide(
     limits = {row.id: (row.limit, row.limit_unit) for row in questions.itertuples()}
 
     def shorten(text: str, question_id: str) -> str:
-        return cut(text, *limits.get(question_id, ("", "")))
+        return forms.cut(text, *limits.get(question_id, ("", "")))
 
     given = compare.answer_cells(compare.counted_answers(questionnaire_id, tables), shorten)
     return digest.Digest(
@@ -142,7 +111,7 @@ def _subtitle(settings: Settings, today: date) -> str:
     by = f" by {settings.coalition_name.strip()}" if settings.coalition_name.strip() else ""
     return (
         f"Prepared{by} on {today.isoformat()}. Answers are printed as each candidate submitted "
-        f'them, cut with "{ELLIPSIS}" only where longer than the limit the question set. '
+        f'them, cut with "{forms.ELLIPSIS}" only where longer than the limit the question set. '
         f'Candidates who did not return the questionnaire are marked "{compare.DID_NOT_RESPOND}", '
         f'those who declined it "{compare.DECLINED}", and a question left blank '
         f'"{compare.NO_ANSWER}". Candidates are listed in alphabetical order; this guide does '
@@ -160,7 +129,7 @@ def _who_answered(people: pd.DataFrame) -> list[str]:
 def _question_heading(number: str, text: str, limit: str, unit: str) -> str:
     """The question as asked, with its limit: a reader seeing "…" knows why it is there."""
     heading = f"Question {number}: {text}" if number.strip() else text
-    most = read_limit(limit)
+    most = forms.parse_limit(limit)
     if most is None:
         return heading
     return f"{heading} (answers up to {most:,} {'words' if unit == 'words' else 'characters'})"

@@ -28,7 +28,7 @@ from typing import Any
 import pandas as pd
 
 from lib import audit, schema
-from lib.questionnaires import forms, links
+from lib.questionnaires import compare, forms, links
 from lib.store.base import ConflictError, Edit, NotFoundError, Store
 
 #: who the rows a candidate's answers write are by: the link, not a member
@@ -110,22 +110,6 @@ class Plan:
 # --- looking at a link ------------------------------------------------------------------------
 
 
-def _number_key(number: object) -> tuple[int, int, str]:
-    """Question numbers typed as text sort as numbers ("10" after "9"); others after, as text."""
-    text = str(number).strip()
-    return (0, int(text), "") if text.isdigit() else (1, 0, text.casefold())
-
-
-def _question_order(numbers: pd.Series) -> pd.Series:
-    return numbers.map(_number_key)
-
-
-def questions_of(questionnaire_id: str, questions: pd.DataFrame) -> pd.DataFrame:
-    """A questionnaire's questions in the order the candidate sees them."""
-    mine = questions[questions["questionnaire_id"] == questionnaire_id]
-    return mine.sort_values("number", key=_question_order, kind="stable").reset_index(drop=True)
-
-
 def open_link(store: Store, token: str, today: date) -> Opened:
     """The invitation, questionnaire, questions and answers behind a link, as stored now.
     Raises :class:`LinkClosed` when the link does not open (see links.invitation_for)."""
@@ -137,10 +121,11 @@ def open_link(store: Store, token: str, today: date) -> Opened:
     questionnaire = links.questionnaire_of(invitation, questionnaires)
     assert questionnaire is not None  # invitation_for found it
     answers = store.read_fresh("answers")
+    asked = {"questions": store.read_fresh("questions")}
     return Opened(
         invitation,
         questionnaire,
-        questions_of(str(questionnaire["id"]), store.read_fresh("questions")),
+        compare.questions_of(str(questionnaire["id"]), asked),
         answers[answers["invitation_id"] == invitation["id"]].reset_index(drop=True),
     )
 
@@ -586,6 +571,6 @@ def history(
         question_id: at for at, question_id in enumerate(dict.fromkeys(shown["question_id"]))
     }
     shown = shown.assign(
-        _order=_question_order(shown["number"]), _seen=shown["question_id"].map(first_seen)
+        _order=compare.question_order(shown["number"]), _seen=shown["question_id"].map(first_seen)
     ).sort_values(["_order", "_seen"], kind="stable")
     return shown.drop(columns=["_order", "_seen"]).reset_index(drop=True)
