@@ -172,7 +172,7 @@ with questions_tab:
         )
     if not received.empty:
         st.caption("Who received which version")
-        st.dataframe(received, hide_index=True)
+        st.dataframe(editor.received_table(received, candidate_names), hide_index=True)
     if staff:
         typed = question_editor(asked, f"qnr.{picked}.questions")
         if st.button(
@@ -193,8 +193,7 @@ with links_tab:
     mine = invitations[invitations["questionnaire_id"] == picked]
     shown = links.progress(mine, tables["answers"], today, questionnaires)
     if not shown.empty:
-        shown.insert(0, "candidate", shown["candidate_id"].map(candidate_names))
-        st.dataframe(shown.drop(columns=["id", "candidate_id"], errors="ignore"), hide_index=True)
+        st.dataframe(editor.links_table(shown, candidate_names), hide_index=True)
         reminders = links.reminders(mine, tables["answers"], today, questionnaires)
         st.caption(ui.md("{} link(s) still open: remind them.", len(reminders)))
     if staff:

@@ -80,3 +80,29 @@ def invitation_email(
         f"You can save your answers and come back with the same link. Please answer{by}.\n\n"
         f"Thank you,\n{sender}\n"
     )
+
+
+def received_table(received: pd.DataFrame, candidate_names: Mapping[str, str]) -> pd.DataFrame:
+    """Who received which version, for people: names and words, not ids."""
+    return pd.DataFrame(
+        {
+            "Candidate": received["candidate_id"].map(dict(candidate_names)).fillna(""),
+            "Version": received["version"],
+            "Status": received["status_label"],
+            "Sent": received["sent_at"].str[:10],
+        }
+    )
+
+
+def links_table(progress: pd.DataFrame, candidate_names: Mapping[str, str]) -> pd.DataFrame:
+    """Each link's progress, for people: names and words, not ids."""
+    return pd.DataFrame(
+        {
+            "Candidate": progress["candidate_id"].map(dict(candidate_names)).fillna(""),
+            "Status": progress["status_words"],
+            "Deadline": progress["deadline"],
+            "Sent": progress["sent_at"].str[:10],
+            "Questions answered": progress["answered"],
+            "Drafted": progress["drafted"],
+        }
+    )
