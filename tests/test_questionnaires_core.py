@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import sqlalchemy as sa
 
 from lib import analytics, schema
 from lib.questionnaires import compare, forms, links, responses, versions
@@ -559,3 +560,20 @@ def test_declining_records_a_declined_position_per_linked_issue(setup: Setup) ->
     for issue_id in set(known["issue_id"]) & set(setup.issues):
         row = current[(current["candidate_id"] == candidate) & (current["issue_id"] == issue_id)]
         assert row["stance"].iloc[0] not in analytics.NON_ANSWERS
+
+
+def test_an_expiry_date_typed_so_it_cannot_be_read_closes_the_link(setup: Setup) -> None:
+    store = setup.store
+    first = setup.candidates[0]
+    invitation_id = setup.invitation(first)["id"]
+    with store.engine.begin() as connection:  # as a staffer typing into the sheet by hand
+        connection.execute(
+            sa.text("UPDATE invitations SET expires_on = 'end of the month' WHERE id = :id"),
+            {"id": invitation_id},
+        )
+    invitations = store.read_fresh("invitations")
+    assert invitations.set_index("id").loc[invitation_id, "expires_on"] == ""  # read as blank
+    opened = links.invitation_for(
+        setup.tokens[first], invitations, store.read_fresh("questionnaires"), TODAY
+    )
+    assert opened is None

@@ -111,7 +111,20 @@ def invitation_for(
     questionnaire = questionnaire_of(invitation, questionnaires)
     if questionnaire is None or is_expired(deadline_of(invitation, questionnaire), today):
         return None
+    # A date typed so it cannot be read reads as blank, which would keep the link open for ever.
+    if _unreadable(invitations, invitation["id"], "expires_on") or _unreadable(
+        questionnaires, questionnaire["id"], "deadline"
+    ):
+        return None
     return invitation
+
+
+def _unreadable(frame: pd.DataFrame, record_id: str, column: str) -> bool:
+    """Whether the sheet holds a value in this record's cell that could not be read."""
+    return any(
+        problem.column == column and problem.record_id == record_id
+        for problem in schema.problems_of(frame)
+    )
 
 
 def questionnaire_of(invitation: Row, questionnaires: pd.DataFrame) -> pd.Series | None:
