@@ -112,7 +112,10 @@ def test_hostile_names_show_as_text_and_fetch_nothing_from_outside(
         assert charts.locator("b, strong, em, a, img, span, .katex").count() == 0, path
         if path in ("candidates", "commitments", "meeting"):
             # The name on the axis, tags and all, as the characters typed.
-            labels = charts.locator("svg .role-axis-label text").all_text_contents()
+            # The chart may arrive after the script has finished: wait for its axes.
+            axis = charts.locator("svg .role-axis-label text")
+            axis.first.wait_for(state="attached", timeout=30_000)
+            labels = axis.all_text_contents()
             assert CANDIDATE in labels, path
             # And whole on hover: the tooltip writes it as text, not as markup.
             mark = charts.locator(f"svg [aria-label*='Candidate: {CANDIDATE};']").first
