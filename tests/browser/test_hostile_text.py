@@ -170,7 +170,9 @@ def test_tables_and_charts_offer_no_raw_download(
     chart = frames.nth(charts[0])  # by place: showing its data takes the chart away
     buttons = _toolbar_buttons(chart)
     assert [label for label in buttons if "ownload" in label] == ["Download as PNG"]
-    chart.get_by_role("button", name="Show data").click()
+    # By keyboard: the pointer can lose the toolbar to the chart or the page header.
+    chart.get_by_role("button", name="Show data").focus()
+    page.keyboard.press("Enter")
     data = chart.locator("[data-testid='stDataFrame']")
     data.wait_for(state="visible", timeout=10_000)
     buttons = _toolbar_buttons(data)
