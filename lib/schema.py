@@ -17,6 +17,8 @@ from enum import StrEnum
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from dateutil import parser as date_parser
 
 MAX_CELL_CHARS = 50_000  # a Google Sheets cell holds at most 50,000 characters
@@ -607,8 +609,10 @@ def now_stamp() -> str:
 _FOLD_PATTERN = re.compile(r"[\s_\-]+")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _STAMP = r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?"
-_ISO_STAMP = re.compile(f"^{_STAMP}$")
-_ISO_STAMPS = re.compile(f"(?:{_STAMP})?(?:\n(?:{_STAMP})?)*")
+_STR = pd.StringDtype("pyarrow", na_value=float("nan"))
+# Surrounding space as str.strip() sees it, which RE2's \s alone does not cover.
+_SPACE = r"[\s\p{Z}\x{1c}-\x{1f}\x{85}]*"
+_BLANK_OR_STAMP = f"^{_SPACE}(?:{_STAMP})?{_SPACE}$"
 
 
 def fold(text: str) -> str:
@@ -802,9 +806,9 @@ def normalise_rows(
             )
     frame = pd.DataFrame(
         {
-            column.name: pd.Series(
-                values[column.name], dtype=bool if column.kind is Kind.BOOL else str
-            )
+            column.name: pd.Series(values[column.name], dtype=bool)
+            if column.kind is Kind.BOOL
+            else _text_series(values[column.name])
             for column in spec.columns
         },
         index=pd.RangeIndex(count),
@@ -820,7 +824,7 @@ def _columns_as_text(
     if not rows or not positions:
         return {position: [""] * len(rows) for position in positions}
     width = positions[-1] + 1
-    if any(len(row) < width for row in rows):  # a hand-edited sheet ends rows early
+    if min(map(len, rows)) < width:  # a hand-edited sheet ends rows early
         rows = [list(row) + [""] * (width - len(row)) for row in rows]
     columns = list(zip(*rows, strict=False))  # longer rows hold cells of unknown columns
     texts = {}
@@ -889,13 +893,17 @@ def _parse_cells(column: Column, cells: list[str]) -> tuple[list[Any], list[int]
     return list(map(value_of.__getitem__, cells)), bad
 
 
+def _text_series(values: list[str]) -> pd.Series:
+    """``pd.Series(values, dtype=str)``, built by Arrow in a tenth of the time."""
+    return pd.Series(pd.arrays.ArrowStringArray(pa.array(values, pa.large_string()), dtype=_STR))
+
+
 def _unreadable_stamps(cells: list[str]) -> list[int]:
-    stripped = [cell.strip() for cell in cells]
-    joined = "\n".join(stripped)
-    # One match over the whole column when no cell holds a line break: nearly always.
-    if joined.count("\n") == max(len(cells) - 1, 0) and _ISO_STAMPS.fullmatch(joined):
+    # Matched by Arrow in one pass: a column of timestamps is nearly all distinct values.
+    readable = pc.match_substring_regex(pa.array(cells, pa.large_string()), _BLANK_OR_STAMP)
+    if pc.all(readable).as_py() is not False:
         return []
-    return [at for at, text in enumerate(stripped) if text and not _ISO_STAMP.match(text)]
+    return [at for at, ok in enumerate(readable.to_pylist()) if not ok]
 
 
 def _reader(column: Column) -> Callable[[str], tuple[Any, bool]]:

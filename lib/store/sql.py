@@ -333,8 +333,9 @@ class SqlStore(Store):
         loaded: dict[str, _Loaded | None] = {}
         frames = {}
         with self._connect() as connection:
+            present = set(sa.inspect(connection).get_table_names())
             for name, table in self.tables.items():
-                read = self._read_in_full(connection, name)
+                read = self._read_in_full(connection, name, present)
                 loaded[name] = read
                 if read is None:
                     empty = pd.DataFrame(columns=table.columns.keys())
@@ -346,9 +347,17 @@ class SqlStore(Store):
         self._checked_at = self._full_read_at = started
         return frames
 
-    def _read_in_full(self, connection: sa.Connection, name: str) -> _Loaded | None:
-        """Every row of one table, or None when the table is missing."""
-        if not connection.dialect.has_table(connection, name):
+    def _read_in_full(
+        self, connection: sa.Connection, name: str, present: set[str] | None = None
+    ) -> _Loaded | None:
+        """Every row of one table, or None when the table is missing (from ``present``, the
+        tables there are, when known: one question for all of them instead of one each)."""
+        exists = (
+            name in present
+            if present is not None
+            else connection.dialect.has_table(connection, name)
+        )
+        if not exists:
             return None
         columns, rows = self._fetch(connection, name)
         key = schema.table(name).key
