@@ -140,23 +140,24 @@ def editor_frame(table: str, frame: pd.DataFrame, *, include_archived: bool = Tr
     rows = frame if include_archived else frame[frame["active"].astype(bool)]
     rows = rows.assign(_order=~rows["active"].astype(bool), _name=rows["name"].str.casefold())
     rows = rows.sort_values(["_order", "_name"], kind="stable")
-    shown = pd.DataFrame(index=range(len(rows)))
+    columns: dict[str, pd.Series] = {}
     for name in (*HIDDEN, *FIELDS[table]):
         column = spec.column(name)
         values = rows[name].tolist()
         if column.kind is schema.Kind.BOOL:
             # Nullable, so that a row added in the editor can hold "not set yet".
-            shown[name] = pd.Series([bool(value) for value in values], dtype="boolean")
+            columns[name] = pd.Series([bool(value) for value in values], dtype="boolean")
         elif column.kind is schema.Kind.DATE:
-            shown[name] = pd.to_datetime(
+            columns[name] = pd.to_datetime(
                 pd.Series([value or None for value in values], dtype=object),
                 format="%Y-%m-%d",
                 errors="coerce",
             )
         elif column.kind is schema.Kind.LIST:
-            shown[name] = pd.Series([schema.split_list(value) for value in values], dtype=object)
+            columns[name] = pd.Series([schema.split_list(value) for value in values], dtype=object)
         else:
-            shown[name] = pd.Series([str(value) for value in values], dtype=object)
+            columns[name] = pd.Series([str(value) for value in values], dtype=object)
+    shown = pd.DataFrame(columns, index=range(len(rows)))
     return shown
 
 

@@ -74,7 +74,7 @@ def data_source_and_health(store: Store, tables: dict[str, pd.DataFrame]) -> Non
             )
     with health_column:
         st.subheader("Data health")
-        for finding in health.access_findings(tables):  # first and loud: records seem missing
+        for finding in ui.derived(health.access_findings):  # first and loud: records seem missing
             st.error(
                 ui.md("**Confidentiality, {}:** {}", finding.table, finding.message),
                 icon=":material/visibility_off:",
@@ -88,7 +88,7 @@ def data_source_and_health(store: Store, tables: dict[str, pd.DataFrame]) -> Non
             cells = store.cells_used if isinstance(store, SheetStore) else None
         except StoreError:  # an outage is reported elsewhere on the page
             cells = None
-        for finding in health.consistency_findings(tables, cells):
+        for finding in ui.derived(health.consistency_findings, cells):
             where = f"{finding.table}: " if finding.table else ""
             st.warning(ui.md("{}{}", where, finding.message), icon=":material/link_off:")
 
