@@ -12,6 +12,7 @@ from datetime import date, timedelta
 import pandas as pd
 
 from lib import analytics, schema
+from lib.frames import collected_by, latest_by
 
 STRENGTHS_FOR_PRIORITY: dict[str, tuple[str, ...]] = {
     "economy": ("business voices", "labor"),
@@ -59,7 +60,7 @@ def partners_for(priority: str, partners: pd.DataFrame) -> dict[str, list[str]]:
 def priority_matches(tables: dict[str, pd.DataFrame]) -> list[str]:
     """ "Alma Reyes names the economy as a top priority; partners with business voices: ..."."""
     interactions = tables["interactions"]
-    said = interactions.groupby("candidate_id")["candidate_priorities"].agg(list).to_dict()
+    said = collected_by(interactions["candidate_id"], interactions["candidate_priorities"])
     labels = analytics.candidate_labels(tables["candidates"])
     sentences = []
     partners_by_priority: dict[str, dict[str, list[str]]] = {}
@@ -94,7 +95,7 @@ def not_met_recently(
     tables: dict[str, pd.DataFrame], today: date, days: int = NOT_MET_DAYS
 ) -> list[str]:
     interactions = tables["interactions"]
-    last_met = interactions.groupby("candidate_id")["date"].max().to_dict()
+    last_met = latest_by(interactions["candidate_id"], interactions["date"])
     cutoff = (today - timedelta(days=days)).isoformat()
     labels = analytics.candidate_labels(tables["candidates"])
     sentences = []

@@ -37,12 +37,17 @@ _ORDER = {
 def effective_visibility(frame: pd.DataFrame, key: str | None = "id") -> pd.Series:
     """Each row's visibility, where rows sharing an id (a row copied by hand) all take the
     narrowest of theirs, so a copy set to "coalition" never reveals what the original keeps."""
-    rank = frame["visibility"].map(_NARROWNESS).fillna(2).astype("int64")
+    visibility = frame["visibility"]
+    known = among(visibility, _NARROWNESS)
+    if not known.all():
+        visibility = visibility.where(known, _BY_NARROWNESS[2])
     if key:
         shared = frame[key].ne("") & repeated(frame[key])
         if shared.any():
+            rank = visibility.map(_NARROWNESS).astype("int64")
             rank = rank.where(~shared, rank.groupby(frame[key]).transform("max"))
-    return rank.map(_BY_NARROWNESS)
+            visibility = rank.map(_BY_NARROWNESS)
+    return visibility
 
 
 def visible_tables(
