@@ -7,6 +7,7 @@ has no other hook at start: without it, nothing of the app runs until a browser 
 
 from __future__ import annotations
 
+import gc
 import importlib
 import logging
 import pkgutil
@@ -39,3 +40,5 @@ def warm_up() -> None:
         ui.store().read_all()
     except StoreError as error:  # the page will say it; the outbox keeps trying to connect
         _LOG.warning("The data source could not be read at start (%s).", error)
+    # What start-up made lives as long as the server: the collector need not look at it again.
+    gc.freeze()
