@@ -1,14 +1,13 @@
 """Questionnaires: the same questions to every candidate, private links, answers side by side and
 a nonpartisan voter guide. Staff and admins write and send; every member may read the answers."""
 
-from datetime import date, datetime
+from datetime import date
 
 import pandas as pd
 import streamlit as st
 
 from lib import analytics, coalition, digest, schema, ui
-from lib.questionnaires import compare, editor, guide, importing, links, versions
-from lib.store import StoreError
+from lib.questionnaires import compare, editor, guide, screen, versions
 
 ui.page_frame()
 state = st.session_state
@@ -25,18 +24,6 @@ candidate_names = analytics.candidate_labels(candidates)
 issue_names = analytics.names(tables["issues"][tables["issues"]["active"]])
 issue_ids = {name: issue_id for issue_id, name in issue_names.items()}
 questionnaires = tables["questionnaires"]
-
-
-def write(rows: dict, edits: list | None = None, done: str = "Saved.") -> None:
-    """One write, with the writer's permission checked now; a failure is said, nothing lost."""
-    try:
-        ui.authorise("manage questionnaires")
-        ui.store().change(edits or [], rows)
-    except (StoreError, schema.InvalidValue) as error:
-        st.error(ui.md("**Not saved.** {} What you typed is still here.", error))
-        st.stop()
-    state["qnr.flash"] = done
-    st.rerun()
 
 
 def question_editor(questions: pd.DataFrame, key: str) -> list[dict]:
@@ -70,46 +57,7 @@ def show_problems(error: versions.QuestionnaireInvalid) -> None:
     )
 
 
-def import_elsewhere() -> None:
-    """A questionnaire run elsewhere (a Form, SurveyMonkey, a sheet), brought in by one write."""
-    upload = st.file_uploader("Answers (CSV or XLSX)", type=["csv", "xlsx"], key="qnr.imp.file")
-    title = st.text_input("Title", key="qnr.imp.title")
-    shown_to = st.selectbox(
-        "Visibility",
-        schema.VISIBILITY.values,
-        index=1,
-        format_func=schema.VISIBILITY.label,
-        key="qnr.imp.visibility",
-    )
-    if upload is None or not title.strip():
-        st.caption("Upload the answers and give the questionnaire a title to see a preview.")
-        return
-    data, excel = upload.getvalue(), upload.name.lower().endswith(".xlsx")
-    options = {"author": ui.author(), "today": today, "visibility": shown_to}
-    try:
-        sheet = (
-            st.selectbox("Sheet", importing.sheet_names(data), key="qnr.imp.sheet") if excel else 0
-        )
-        frame = importing.read_upload(upload.name, data, sheet)
-        plan = importing.plan_questionnaire_import(frame, title, tables, **options)
-        adding = st.multiselect("Add as new candidates", plan.unknown_names, key="qnr.imp.new")
-        if adding:
-            plan = importing.plan_questionnaire_import(
-                frame, title, tables, new_candidates=adding, **options
-            )
-    except ValueError as error:
-        st.error(ui.md("**This file cannot be imported.** {}", error))
-        return
-    st.dataframe(plan.preview, hide_index=True)
-    for problem in plan.problems:
-        st.warning(ui.md("{}", problem))
-    if plan.empty:
-        st.info("Everything in this file is in the tracker already.")
-    elif st.button("Import", type="primary", key="qnr.imp.go"):
-        write(plan.rows, plan.edits, done=f"Imported “{title}”. Find it in the list below.")
-
-
-if flash := state.pop("qnr.flash", None):
+if flash := state.pop(screen.FLASH, None):
     st.success(ui.md("{}", flash), icon=":material/check_circle:")
 
 latest = questionnaires.sort_values("version", key=lambda v: v.map(versions.version_number))
@@ -144,9 +92,9 @@ if staff:
             except versions.QuestionnaireInvalid as error:
                 show_problems(error)
             else:
-                write(rows, done="Questionnaire saved. Make the candidates' links below.")
+                screen.write(rows, done="Questionnaire saved. Make the candidates' links below.")
     with st.expander("Bring in a questionnaire run elsewhere"):
-        import_elsewhere()
+        screen.import_section(tables, today)
 
 if not choices:
     st.info("No questionnaires yet." + (" Write the first one above." if staff else ""))
@@ -173,6 +121,41 @@ with questions_tab:
     if not received.empty:
         st.caption("Who received which version")
         st.dataframe(editor.received_table(received, candidate_names), hide_index=True)
+    if staff and not locked:
+        with st.expander("Title, introduction, candidates and deadline"):
+            details = {
+                "title": st.text_input("Title", questionnaire["title"], key=f"qnr.{picked}.t"),
+                "introduction": st.text_area(
+                    "Introduction shown to candidates",
+                    questionnaire["introduction"],
+                    key=f"qnr.{picked}.intro",
+                ),
+                "candidate_ids": st.multiselect(
+                    "Candidates it goes to",
+                    list(candidate_names),
+                    [
+                        c
+                        for c in schema.split_list(questionnaire["candidate_ids"])
+                        if c in candidate_names
+                    ],
+                    format_func=candidate_names.get,
+                    key=f"qnr.{picked}.who",
+                ),
+                "deadline": st.date_input(
+                    "Deadline",
+                    date.fromisoformat(questionnaire["deadline"])
+                    if questionnaire["deadline"]
+                    else None,
+                    key=f"qnr.{picked}.deadline",
+                ),
+            }
+            if st.button("Save these details", key=f"qnr.{picked}.details"):
+                try:
+                    edit, logged = versions.edit(questionnaire, details, invitations, ui.author())
+                except (versions.QuestionnaireInvalid, versions.Locked) as error:
+                    st.error(ui.md("**Not saved.** {} Everything you typed is kept.", error))
+                else:
+                    screen.write({"audit": [logged]}, [edit], done="Details saved.")
     if staff:
         typed = question_editor(asked, f"qnr.{picked}.questions")
         if st.button(
@@ -185,64 +168,16 @@ with questions_tab:
             except versions.QuestionnaireInvalid as error:
                 show_problems(error)
             else:
-                write(rows, done="Saved as a new version; the earlier one and its links stay.")
+                screen.write(
+                    rows, done="Saved as a new version; the earlier one and its links stay."
+                )
     else:
         st.dataframe(editor.question_table(asked, issue_names, False), hide_index=True)
 
 with links_tab:
-    mine = invitations[invitations["questionnaire_id"] == picked]
-    shown = links.progress(mine, tables["answers"], today, questionnaires)
-    if not shown.empty:
-        st.dataframe(editor.links_table(shown, candidate_names), hide_index=True)
-        reminders = links.reminders(mine, tables["answers"], today, questionnaires)
-        st.caption(ui.md("{} link(s) still open: remind them.", len(reminders)))
-    if staff:
-        audience = schema.split_list(questionnaire["candidate_ids"])
-        if st.button("Make links for candidates without one", key=f"qnr.{picked}.invite"):
-            rows, tokens = links.invite_rows(
-                questionnaire, audience, {}, ui.author(), invitations=invitations
-            )
-            state[f"qnr.{picked}.tokens"] = tokens
-            write(rows, done=f"Made {len(tokens)} link(s). Copy them now: they are shown once.")
-        base = (st.context.url or "").rsplit("/", 1)[0]
-        for candidate_id, token in state.get(f"qnr.{picked}.tokens", {}).items():
-            link = f"{base}/respond?token={token}"
-            name = candidate_names.get(candidate_id, candidate_id)
-            with st.expander(ui.md("Link and email for {}", name)):
-                st.code(
-                    editor.invitation_email(
-                        settings.coalition_name,
-                        questionnaire["title"],
-                        name,
-                        link,
-                        questionnaire["deadline"],
-                    ),
-                    language=None,
-                    wrap_lines=True,
-                )
-        for invitation in mine.to_dict("records"):
-            name = candidate_names.get(invitation["candidate_id"], invitation["candidate_id"])
-            with st.container(border=True):
-                st.markdown(ui.md("**{}**", name))
-                sent, renew, revoke = st.columns(3)
-                if invitation["status"] == "not_sent" and sent.button(
-                    "Mark as sent", key=f"qnr.sent.{invitation['id']}"
-                ):
-                    edit, logged = links.mark_sent(invitation, ui.author(), datetime.now())
-                    write({"audit": [logged]}, [edit], done=f"Marked as sent to {name}.")
-                if renew.button("New link", key=f"qnr.renew.{invitation['id']}"):
-                    edit, token, logged = links.renew_link(invitation, ui.author())
-                    state[f"qnr.{picked}.tokens"] = {invitation["candidate_id"]: token}
-                    write(
-                        {"audit": [logged]},
-                        [edit],
-                        done="New link made; the old one no longer works.",
-                    )
-                if not invitation["revoked"] and revoke.button(
-                    "Revoke", key=f"qnr.revoke.{invitation['id']}"
-                ):
-                    edit, logged = links.revoke(invitation, ui.author())
-                    write({"audit": [logged]}, [edit], done=f"The link for {name} no longer works.")
+    screen.links_section(
+        questionnaire, tables, candidate_names, settings.coalition_name, today, staff=staff
+    )
 
 with answers_tab:
     st.dataframe(compare.side_by_side(picked, tables), hide_index=True)

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from lib import analytics
 from lib.questionnaires import links, versions
 from lib.store.sql import SqlStore
-from tests.apptest import app, as_read
+from tests.apptest import app, as_read, sheet_secrets
 from tests.test_dashboard_pages import chart_data
 
 STAFF_PAGE = "pages/questionnaires.py"
@@ -239,3 +239,129 @@ def test_staff_bring_in_a_questionnaire_run_elsewhere(sample_store: SqlStore) ->
     assert "**Zed** <b>Newcomer</b>" in set(fresh(sample_store, "candidates")["name"])
     # The file still uploaded: importing it again would add nothing, and the page says so.
     assert "in the tracker already" in said(at) and "Import" not in [b.label for b in at.button]
+
+
+def unsent(store: SqlStore) -> tuple[str, list[str]]:
+    """A questionnaire to two of the sample's candidates, with no link made yet."""
+    candidates = list(fresh(store, "candidates")["id"][:2])
+    rows = versions.new_questionnaire(
+        "Transit 2026",
+        "Thank you.",
+        candidates,
+        TODAY + timedelta(days=20),
+        "coalition",
+        [{"text": "Will you fund buses?", "kind": "yes_no"}],
+        "staff@x.org",
+    )
+    store.change([], rows)
+    return rows["questionnaires"][0]["id"], candidates
+
+
+def test_links_carry_the_contact_email_typed_and_a_bad_one_is_refused(
+    sample_store: SqlStore,
+) -> None:
+    picked, candidates = unsent(sample_store)
+    at = app(STAFF_PAGE)
+    at.selectbox(key="qnr.pick").set_value(picked).run()
+    assert "2 candidate(s) have no link yet" in said(at)
+    editor_key = f"qnr.{picked}.contacts.2"
+    at.session_state[editor_key] = {
+        "edited_rows": {0: {"Contact email": "campaign at example"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.run()
+    click(at, "Make their links")
+    assert not at.exception and "No links made yet" in said(at)
+    assert "is not an email address" in said(at)
+    assert fresh(sample_store, "invitations").empty  # nothing written
+    at.session_state[editor_key] = {
+        "edited_rows": {0: {"Contact email": " scheduler@campaign.example "}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.run()
+    click(at, "Make their links")
+    assert not at.exception and "Made 2 link(s)" in said(at)
+    invitations = fresh(sample_store, "invitations").set_index("candidate_id")
+    assert invitations.loc[candidates[0], "contact_email"] == "scheduler@campaign.example"
+    assert invitations.loc[candidates[1], "contact_email"] == ""
+    shown = [f.value for f in at.dataframe if "Email" in f.value.columns]
+    assert "scheduler@campaign.example" in set(shown[0]["Email"])
+    assert "no link yet" not in said(at)
+
+
+def test_one_link_is_extended_past_the_deadline_without_reopening_the_others(sent) -> None:
+    store, token, picked, candidate = sent
+    invitation = fresh(store, "invitations").iloc[0]
+    at = app(STAFF_PAGE)
+    at.selectbox(key="qnr.pick").set_value(picked).run()
+    later = TODAY + timedelta(days=60)
+    at.date_input(key=f"qnr.until.{invitation['id']}").set_value(later).run()
+    click(at, "Extend this link")
+    assert not at.exception and f"works until {later}" in said(at)
+    extended = fresh(store, "invitations").iloc[0]
+    assert extended["expires_on"] == later.isoformat()
+    audit = fresh(store, "audit")
+    assert "extended questionnaire link" in set(audit["action"])
+    # Past the questionnaire's deadline, this link still opens.
+    tables = store.read_all()
+    late = links.progress(
+        tables["invitations"],
+        tables["answers"],
+        TODAY + timedelta(days=45),
+        tables["questionnaires"],
+    )
+    assert bool(late.iloc[0]["open"])
+
+
+def test_an_unsent_questionnaire_is_corrected_in_place_and_a_sent_one_is_not(
+    sample_store: SqlStore,
+) -> None:
+    picked, candidates = unsent(sample_store)
+    at = app(STAFF_PAGE)
+    at.selectbox(key="qnr.pick").set_value(picked).run()
+    at.text_input(key=f"qnr.{picked}.t").input("Transit and buses 2026").run()
+    click(at, "Save these details")
+    assert not at.exception and "Details saved" in said(at)
+    questionnaires = fresh(sample_store, "questionnaires")
+    assert list(questionnaires["title"]) == ["Transit and buses 2026"]  # same row, no new version
+    assert list(questionnaires["id"]) == [picked]
+    click(at, "Make their links")
+    invitation = fresh(sample_store, "invitations").iloc[0]
+    edit, logged = links.mark_sent(invitation, "staff@x.org", "2026-12-01T10:00:00+00:00")
+    sample_store.change([edit], {"audit": [logged]})
+    at.run()
+    assert "Save these details" not in [button.label for button in at.button]
+    assert "locked" in said(at)
+
+
+def test_answers_come_in_from_a_tab_of_the_connected_google_sheet(fake_google) -> None:
+    key = fake_google.create_spreadsheet("Coalition")
+    at = app("pages/settings.py", sheet_secrets(key))
+    click(at, "Create the missing tabs and columns")
+    at.switch_page("pages/overview.py").run()
+    click(at, "Load the sample coalition")
+    known = fake_google.grid(key, "candidates")[1]
+    name = known[fake_google.grid(key, "candidates")[0].index("name")]
+    fake_google.add_tab(
+        key,
+        "Form Responses 1",
+        [
+            ["Timestamp", "Candidate name", "Will you fund buses?", "Why?"],
+            ["11/2/2026 10:04:55", name, "Yes", "=1+1 is what they typed"],
+        ],
+    )
+    at.switch_page(STAFF_PAGE).run()
+    at.radio(key="qnr.imp.source").set_value("A tab of the connected Google Sheet").run()
+    at.text_input(key="qnr.imp.title").input("Bus survey").run()
+    at.selectbox(key="qnr.imp.tab").set_value("Form Responses 1").run()
+    assert not at.exception
+    assert list(preview_of(at)["Matched candidate"]) == [name]
+    before = fake_google.grid(key, "Form Responses 1")
+    click(at, "Import")
+    assert not at.exception and "Imported" in said(at)
+    assert fake_google.grid(key, "Form Responses 1") == before  # the source is only read
+    answers = fake_google.grid(key, "answers")
+    texts = [row[answers[0].index("text")] for row in answers[1:]]
+    assert "=1+1 is what they typed" in texts

@@ -303,22 +303,32 @@ def test_progress_says_who_answered_and_reminders_list_the_links_still_out(setup
         store.change([edit], {"audit": [entry]})
     responses.save_draft(store, setup.tokens[first], {setup.q[2]: "A plan"}, TODAY)
     tables = store.read_all()
-    shown = links.progress(tables["invitations"], tables["answers"], TODAY).set_index(
-        "candidate_id"
-    )
+    shown = links.progress(
+        tables["invitations"], tables["answers"], TODAY, tables["questionnaires"]
+    ).set_index("candidate_id")
     assert shown.loc[first, "status_words"] == "Started"
     assert shown.loc[first, "drafted"] == 1
     assert shown.loc[second, "status_words"] == "Sent"
-    late = links.progress(tables["invitations"], tables["answers"], DEADLINE + timedelta(days=1))
+    late = links.progress(
+        tables["invitations"],
+        tables["answers"],
+        DEADLINE + timedelta(days=1),
+        tables["questionnaires"],
+    )
     assert set(late["status_words"]) == {"No answer by the deadline"}
-    due = links.reminders(tables["invitations"], tables["answers"], TODAY)
+    due = links.reminders(tables["invitations"], tables["answers"], TODAY, tables["questionnaires"])
     assert set(due["candidate_id"]) == {first, second}
 
     responses.submit(store, setup.tokens[first], {setup.q[2]: "A plan"}, TODAY)
     tables = store.read_all()
-    due = links.reminders(tables["invitations"], tables["answers"], TODAY)
+    due = links.reminders(tables["invitations"], tables["answers"], TODAY, tables["questionnaires"])
     assert due["candidate_id"].tolist() == [second]
-    late = links.progress(tables["invitations"], tables["answers"], DEADLINE + timedelta(days=1))
+    late = links.progress(
+        tables["invitations"],
+        tables["answers"],
+        DEADLINE + timedelta(days=1),
+        tables["questionnaires"],
+    )
     assert late.set_index("candidate_id").loc[first, "status_words"] == "Submitted"
 
 

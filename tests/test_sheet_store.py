@@ -9,7 +9,7 @@ import pytest
 import requests
 
 from lib import schema
-from lib.store import ConfigError, UnavailableError, open_store
+from lib.store import ConfigError, StoreError, UnavailableError, open_store
 from lib.store.sheets import RetryPolicy, SheetAccessError, SheetNotFoundError, SheetStore
 from tests.conftest import sheet_store
 from tests.fake_sheets import FakeSheets
@@ -324,3 +324,27 @@ def test_credentials_without_a_spreadsheet_keep_the_app_on_its_database(
     }
     store = open_store({"connections": {"gsheets": credentials}})
     assert store.label.startswith("Local database") and store.label.endswith("d.db")
+
+
+def test_a_form_responses_tab_is_offered_and_read_as_written_without_a_write(
+    fake: FakeSheets, key: str, store: SheetStore
+) -> None:
+    responses = [
+        ["Timestamp", "Candidate", "Do you support universal child care?", "Why?"],
+        ["11/2/2026 10:04:55", "Rep. Ana Núñez", "Yes", '=HYPERLINK("x")'],
+        ["11/3/2026 09:00:00", "Bo Li"],  # a Form leaves a row short when the end is blank
+    ]
+    fake.add_tab(key, "Form Responses 1", responses)
+    fake.add_tab(key, "O'Brien's notes", [["Name"], ["Anything"]])
+    assert store.source_tabs() == ["Sheet1", "Form Responses 1", "O'Brien's notes"]
+    fake.reset_log()
+    frame = store.read_source_tab("Form Responses 1")
+    assert list(frame.columns) == responses[0]
+    assert frame.iloc[0].tolist() == responses[1]
+    assert frame.iloc[1].tolist() == ["11/3/2026 09:00:00", "Bo Li", "", ""]
+    assert store.read_source_tab("O'Brien's notes")["Name"].tolist() == ["Anything"]
+    assert not [
+        entry for entry in fake.log if entry.kind not in {"values.batchGet", "spreadsheets.get"}
+    ]
+    with pytest.raises(StoreError, match="no tab called 'interactions'"):
+        store.read_source_tab("interactions")  # the tracker's own tabs are not a source

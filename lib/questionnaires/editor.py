@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pandas as pd
@@ -99,6 +100,7 @@ def links_table(progress: pd.DataFrame, candidate_names: Mapping[str, str]) -> p
     return pd.DataFrame(
         {
             "Candidate": progress["candidate_id"].map(dict(candidate_names)).fillna(""),
+            "Email": progress["contact_email"],
             "Status": progress["status_words"],
             "Deadline": progress["deadline"],
             "Sent": progress["sent_at"].str[:10],
@@ -106,3 +108,33 @@ def links_table(progress: pd.DataFrame, candidate_names: Mapping[str, str]) -> p
             "Drafted": progress["drafted"],
         }
     )
+
+
+def contacts_table(
+    candidate_ids: Iterable[str], candidate_names: Mapping[str, str]
+) -> pd.DataFrame:
+    """The candidates about to get a link, with a blank contact email to fill in."""
+    ids = list(dict.fromkeys(candidate_ids))
+    return pd.DataFrame(
+        {
+            "candidate_id": ids,
+            "Candidate": [candidate_names.get(candidate_id, candidate_id) for candidate_id in ids],
+            "Contact email": [""] * len(ids),
+        }
+    )
+
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def contact_emails(edited: pd.DataFrame) -> tuple[dict[str, str], list[str]]:
+    """Each candidate's contact email as typed (trimmed; blank is allowed), and a message per
+    address that cannot be one, naming the candidate."""
+    emails: dict[str, str] = {}
+    problems = []
+    for row in edited.to_dict("records"):
+        email = str(row.get("Contact email") or "").strip()
+        if email and not _EMAIL.fullmatch(email):
+            problems.append(f"{row['Candidate']}: {email!r} is not an email address.")
+        emails[str(row["candidate_id"])] = email
+    return emails, problems

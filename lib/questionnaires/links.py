@@ -169,7 +169,9 @@ def invite_rows(
                 "contact_email": contact_emails.get(candidate_id, ""),
                 "token_hash": token_hash(token),
                 "status": "not_sent",
-                "expires_on": questionnaire.get("deadline") or "",
+                # Blank: the link follows the questionnaire's deadline, should it move, until
+                # this one link is extended.
+                "expires_on": "",
                 "revoked": False,
                 "created_by": author,
             }
@@ -275,19 +277,16 @@ def progress(
     invitations: pd.DataFrame,
     answers: pd.DataFrame,
     today: date,
-    questionnaires: pd.DataFrame | None = None,
+    questionnaires: pd.DataFrame,
 ) -> pd.DataFrame:
-    """One row per invitation: its status in words, its deadline (with ``questionnaires``, a
-    blank one is the questionnaire's), whether the link is still out (``open``), and how many
+    """One row per invitation: its status in words, its deadline (its own if extended, else its
+    questionnaire's), whether the link is still out (``open``), and how many
     questions are answered (submitted) and drafted."""
     answered = _counts(answers, ("original", "amendment"))
     drafted = _counts(answers, ("draft",))
     rows = []
     for invitation in invitations.to_dict("records"):
-        questionnaire = (
-            questionnaire_of(invitation, questionnaires) if questionnaires is not None else None
-        )
-        deadline = deadline_of(invitation, questionnaire)
+        deadline = deadline_of(invitation, questionnaire_of(invitation, questionnaires))
         status, revoked = invitation["status"], bool(invitation["revoked"])
         words = status_words(status, revoked, deadline, today)
         rows.append(
@@ -308,7 +307,7 @@ def reminders(
     invitations: pd.DataFrame,
     answers: pd.DataFrame,
     today: date,
-    questionnaires: pd.DataFrame | None = None,
+    questionnaires: pd.DataFrame,
 ) -> pd.DataFrame:
     """The links still out (sent, opened or started; not revoked; deadline not passed), soonest
     deadline first and those without one last: who to remind, in the order it matters."""

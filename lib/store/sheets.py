@@ -76,7 +76,12 @@ class Tab:
 
     @property
     def quoted(self) -> str:
-        return "'" + self.title.replace("'", "''") + "'"
+        return _quoted(self.title)
+
+
+def _quoted(title: str) -> str:
+    """A tab's title as the A1 notation of its whole grid."""
+    return "'" + title.replace("'", "''") + "'"
 
 
 @dataclass(frozen=True)
@@ -84,6 +89,7 @@ class _Metadata:
     title: str
     tabs: dict[str, Tab]  # by contract table name
     cells: int  # grid cells of every tab, the figure Google's 10 million limit counts
+    other_tabs: list[str]  # titles of the tabs that are not the tracker's own, in sheet order
 
 
 def spreadsheet_key(spreadsheet: str) -> str:
@@ -242,7 +248,13 @@ class SheetStore(Store):
             * sheet["properties"].get("gridProperties", {}).get("columnCount", 0)
             for sheet in raw.get("sheets", [])
         )
-        metadata = _Metadata(raw["properties"]["title"], tabs, cells)
+        own = {tab.title for tab in tabs.values()}
+        others = [
+            sheet["properties"]["title"]
+            for sheet in raw.get("sheets", [])
+            if sheet["properties"]["title"] not in own
+        ]
+        metadata = _Metadata(raw["properties"]["title"], tabs, cells, others)
         with self._state_lock:
             self._metadata_cache = metadata
         return metadata
@@ -311,6 +323,23 @@ class SheetStore(Store):
         if tab is None:
             return schema.normalise(table, pd.DataFrame(), missing_table=True)
         return self._frame_of(table, self._with_retries(lambda: self._batch_get([tab.quoted]))[0])
+
+    def source_tabs(self) -> list[str]:
+        """The spreadsheet's other tabs (a Form's "Form Responses 1", an old tracker), which
+        can be brought in; asked afresh, since a tab may have been added a minute ago."""
+        return self._metadata(refresh=True).other_tabs
+
+    def read_source_tab(self, title: str) -> pd.DataFrame:
+        """One of :meth:`source_tabs` as written: its first row as the header, every cell as the
+        text the sheet shows, rows that end early filled with blanks. Only ever read."""
+        if title not in self.source_tabs():
+            raise StoreError(f"The Google Sheet has no tab called {title!r} to bring in.")
+        grid = self._with_retries(lambda: self._batch_get([_quoted(title)]))[0]
+        if not grid:
+            return pd.DataFrame()
+        width = max(len(row) for row in grid)
+        cells = [[str(cell) for cell in row] + [""] * (width - len(row)) for row in grid]
+        return pd.DataFrame(cells[1:], columns=cells[0], dtype=str)
 
     def _frame_of(self, table: str, grid: list[list[str]]) -> pd.DataFrame:
         """A tab's cells (header first) as the contract's table."""
