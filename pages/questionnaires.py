@@ -68,12 +68,19 @@ if staff:
     with st.expander("Write a new questionnaire", expanded=not choices):
         title = st.text_input("Title", key="qnr.new.title")
         introduction = st.text_area("Introduction shown to candidates", key="qnr.new.intro")
-        chosen = st.multiselect(
-            "Candidates it goes to (send the same questionnaire to every candidate in a race)",
+        races = st.multiselect(
+            "Races it goes to (every candidate running in them)",
+            versions.race_choices(candidates),
+            key="qnr.new.races",
+        )
+        picked_one_by_one = st.multiselect(
+            "Other candidates it goes to",
             list(candidate_names),
             format_func=candidate_names.get,
             key="qnr.new.candidates",
         )
+        chosen = versions.audience(picked_one_by_one, races, candidates)
+        screen.fairness_warning(chosen, candidates)
         deadline = st.date_input("Deadline", value=None, min_value=today, key="qnr.new.deadline")
         visibility = st.selectbox(
             "Visibility",
@@ -92,7 +99,7 @@ if staff:
             except versions.QuestionnaireInvalid as error:
                 show_problems(error)
             else:
-                screen.write(rows, done="Questionnaire saved. Make the candidates' links below.")
+                screen.save(rows, done="Questionnaire saved. Make the candidates' links below.")
     with st.expander("Bring in a questionnaire run elsewhere"):
         screen.import_section(tables, today)
 
@@ -149,13 +156,14 @@ with questions_tab:
                     key=f"qnr.{picked}.deadline",
                 ),
             }
+            screen.fairness_warning(details["candidate_ids"], candidates)
             if st.button("Save these details", key=f"qnr.{picked}.details"):
                 try:
                     edit, logged = versions.edit(questionnaire, details, invitations, ui.author())
                 except (versions.QuestionnaireInvalid, versions.Locked) as error:
                     st.error(ui.md("**Not saved.** {} Everything you typed is kept.", error))
                 else:
-                    screen.write({"audit": [logged]}, [edit], done="Details saved.")
+                    screen.save({"audit": [logged]}, [edit], done="Details saved.")
     if staff:
         typed = question_editor(asked, f"qnr.{picked}.questions")
         if st.button(
@@ -168,7 +176,7 @@ with questions_tab:
             except versions.QuestionnaireInvalid as error:
                 show_problems(error)
             else:
-                screen.write(
+                screen.save(
                     rows, done="Saved as a new version; the earlier one and its links stay."
                 )
     else:

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib import analytics
+from lib import analytics, schema
 from lib.questionnaires import links, versions
 from lib.store.sql import SqlStore
 from tests.apptest import app, as_read, sheet_secrets
@@ -365,3 +365,30 @@ def test_answers_come_in_from_a_tab_of_the_connected_google_sheet(fake_google) -
     answers = fake_google.grid(key, "answers")
     texts = [row[answers[0].index("text")] for row in answers[1:]]
     assert "=1+1 is what they typed" in texts
+
+
+def test_a_questionnaire_goes_to_a_whole_race_and_leaving_someone_out_is_said(
+    sample_store: SqlStore,
+) -> None:
+    candidates = fresh(sample_store, "candidates")
+    candidates = candidates[candidates["active"]].assign(race=analytics.races)
+    race, runners = next(
+        (race, group) for race, group in candidates.groupby("race") if len(group) > 1
+    )
+    at = app(STAFF_PAGE)
+    at.multiselect(key="qnr.new.candidates").set_value([runners.iloc[0]["id"]]).run()
+    assert "Send the same questionnaire to every candidate in a race" in said(at)
+    assert f"also runs for {race}" in said(at)
+    at.multiselect(key="qnr.new.candidates").set_value([]).run()
+    at.multiselect(key="qnr.new.races").set_value([race]).run()
+    assert "every candidate in a race" not in said(at)
+    at.text_input(key="qnr.new.title").input("Transit 2026")
+    at.session_state["qnr.new.questions"] = {
+        "edited_rows": {0: {"text": "Will you fund buses?"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    click(at, "Save the questionnaire")
+    assert "Questionnaire saved" in said(at)
+    saved = fresh(sample_store, "questionnaires").iloc[0]["candidate_ids"]
+    assert set(schema.split_list(saved)) == set(runners["id"])

@@ -587,3 +587,23 @@ def test_an_expiry_date_typed_so_it_cannot_be_read_closes_the_link(setup: Setup)
         setup.tokens[first], invitations, store.read_fresh("questionnaires"), TODAY
     )
     assert opened is None
+
+
+def test_a_race_brings_every_active_candidate_and_leaving_one_out_is_said() -> None:
+    candidates = pd.DataFrame(
+        {
+            "id": ["c1", "c2", "c3", "c4", "c5"],
+            "name": ["Ana Núñez", "Bo Li", "Cy Park", "Di Ross", "Ed Wu"],
+            "office": ["Mayor", "Mayor", "Mayor", "Council", "Council"],
+            "district": ["", "", "", "3", "3"],
+            "active": [True, True, False, True, True],
+        }
+    )
+    assert versions.race_choices(candidates) == ["Council 3", "Mayor"]
+    assert versions.audience(["c4"], ["Mayor"], candidates) == ["c4", "c1", "c2"]
+    # Cy Park withdrew (inactive): not asked, and not missed.
+    assert versions.left_out(["c1", "c2"], candidates) == []
+    assert versions.left_out(["c1", "c4"], candidates) == [
+        "Ed Wu also runs for Council 3 and is not on the list.",
+        "Bo Li also runs for Mayor and is not on the list.",
+    ]

@@ -12,14 +12,14 @@ import pandas as pd
 import streamlit as st
 
 from lib import schema, ui
-from lib.questionnaires import editor, importing, links
+from lib.questionnaires import editor, importing, links, versions
 from lib.store import StoreError
 from lib.store.sheets import SheetStore
 
 FLASH = "qnr.flash"
 
 
-def write(rows: dict, edits: list | None = None, done: str = "Saved.") -> None:
+def save(rows: dict, edits: list | None = None, done: str = "Saved.") -> None:
     """One write, with the writer's permission checked now; a failure is said, nothing lost."""
     try:
         ui.authorise("manage questionnaires")
@@ -29,6 +29,19 @@ def write(rows: dict, edits: list | None = None, done: str = "Saved.") -> None:
         st.stop()
     st.session_state[FLASH] = done
     st.rerun()
+
+
+def fairness_warning(candidate_ids: list[str], candidates: pd.DataFrame) -> None:
+    """Said before saving: someone in the race of a chosen candidate would not be asked."""
+    missing = versions.left_out(candidate_ids, candidates)
+    if missing:
+        st.warning(
+            ui.md(
+                "**Send the same questionnaire to every candidate in a race.** {}",
+                " ".join(missing),
+            ),
+            icon=":material/balance:",
+        )
 
 
 def links_section(
@@ -108,7 +121,7 @@ def make_links(
             questionnaire, without, emails, ui.author(), invitations=invitations
         )
         st.session_state[f"qnr.{picked}.tokens"] = tokens
-        write(rows, done=f"Made {len(tokens)} link(s). Copy them now: they are shown once.")
+        save(rows, done=f"Made {len(tokens)} link(s). Copy them now: they are shown once.")
 
 
 def link_controls(
@@ -124,20 +137,20 @@ def link_controls(
             "Mark as sent", key=f"qnr.sent.{key}"
         ):
             edit, logged = links.mark_sent(invitation, ui.author(), datetime.now())
-            write({"audit": [logged]}, [edit], done=f"Marked as sent to {name}.")
+            save({"audit": [logged]}, [edit], done=f"Marked as sent to {name}.")
         if renew.button("New link", key=f"qnr.renew.{key}"):
             edit, token, logged = links.renew_link(invitation, ui.author())
             picked = invitation["questionnaire_id"]
             st.session_state[f"qnr.{picked}.tokens"] = {invitation["candidate_id"]: token}
-            write({"audit": [logged]}, [edit], done="New link made; the old one no longer works.")
+            save({"audit": [logged]}, [edit], done="New link made; the old one no longer works.")
         with extend.popover("Extend"):
             until = st.date_input("Good until", min_value=today, value=None, key=f"qnr.until.{key}")
             if st.button("Extend this link", key=f"qnr.extend.{key}", disabled=until is None):
                 edit, logged = links.extend(invitation, until, ui.author())
-                write({"audit": [logged]}, [edit], done=f"{name}'s link works until {until}.")
+                save({"audit": [logged]}, [edit], done=f"{name}'s link works until {until}.")
         if not invitation["revoked"] and revoke.button("Revoke", key=f"qnr.revoke.{key}"):
             edit, logged = links.revoke(invitation, ui.author())
-            write({"audit": [logged]}, [edit], done=f"The link for {name} no longer works.")
+            save({"audit": [logged]}, [edit], done=f"The link for {name} no longer works.")
 
 
 def import_section(tables: Mapping[str, pd.DataFrame], today: date) -> None:
@@ -187,7 +200,7 @@ def import_section(tables: Mapping[str, pd.DataFrame], today: date) -> None:
     if plan.empty:
         st.info("Everything here is in the tracker already.")
     elif st.button("Import", type="primary", key="qnr.imp.go"):
-        write(plan.rows, plan.edits, done=f"Imported “{title}”. Find it in the list below.")
+        save(plan.rows, plan.edits, done=f"Imported “{title}”. Find it in the list below.")
 
 
 def read_source(store: object, from_sheet: bool) -> pd.DataFrame | None:

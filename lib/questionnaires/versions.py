@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from lib import audit, schema
+from lib import analytics, audit, schema
 from lib.questionnaires import forms
 from lib.store.base import Edit
 
@@ -65,6 +65,38 @@ def is_locked(questionnaire_id: str, invitations: pd.DataFrame) -> bool:
     sending date (a status someone blanked by hand does not unlock it)."""
     mine = invitations[invitations["questionnaire_id"] == questionnaire_id]
     return bool((mine["status"].ne("not_sent") | mine["sent_at"].str.strip().ne("")).any())
+
+
+# --- who it goes to ---------------------------------------------------------------------------
+
+
+def race_choices(candidates: pd.DataFrame) -> list[str]:
+    """The races of the active candidates, for sending a questionnaire to a whole race."""
+    active = candidates[candidates["active"]]
+    return sorted({race for race in analytics.races(active) if race}, key=str.casefold)
+
+
+def audience(
+    candidate_ids: Iterable[str], races: Iterable[str], candidates: pd.DataFrame
+) -> list[str]:
+    """The candidates picked one by one, then every active candidate of the races picked."""
+    active = candidates[candidates["active"]]
+    in_races = active.loc[analytics.races(active).isin(list(races)), "id"].tolist()
+    return list(dict.fromkeys([*candidate_ids, *in_races]))
+
+
+def left_out(candidate_ids: Iterable[str], candidates: pd.DataFrame) -> list[str]:
+    """A sentence per active candidate who runs in the race of someone chosen but is not chosen
+    themselves: the same questionnaire goes to every candidate in a race."""
+    chosen = set(candidate_ids)
+    active = candidates[candidates["active"]].assign(race_of=analytics.races)
+    races = set(active.loc[active["id"].isin(chosen), "race_of"]) - {""}
+    missing = active[active["race_of"].isin(races) & ~active["id"].isin(chosen)]
+    labels = analytics.candidate_labels(candidates)
+    return [
+        f"{labels[row.id]} also runs for {row.race_of} and is not on the list."
+        for row in missing.sort_values(["race_of", "name"]).itertuples()
+    ]
 
 
 # --- checking and building --------------------------------------------------------------------
