@@ -192,6 +192,7 @@ def measure_ours(dataset: dict[str, Any]) -> dict[str, Any]:
 
     result["expired_view_requests"] = requests_for(fake, expired_view)
     result["expired_view_ms"] = milliseconds(expired_view, RUNS)
+    store.append_many(dataset["warm_up"])
     store.read_all()
     started = time.perf_counter()
     result["report_requests"] = requests_for(fake, lambda: store.append_many(dataset["report"]))
@@ -263,6 +264,7 @@ def measure_plain(dataset: dict[str, Any]) -> dict[str, Any]:
     result["repeat_view_ms"] = milliseconds(app.page_view, RUNS)
     result["expired_view_requests"] = result["repeat_view_requests"]  # no cache to expire
     result["expired_view_ms"] = result["repeat_view_ms"]
+    app.save(dataset["warm_up"])
     started = time.perf_counter()
     result["report_requests"] = requests_for(fake, lambda: app.save(dataset["report"]))
     result["report_ms"] = (time.perf_counter() - started) * 1000
@@ -435,6 +437,9 @@ def main() -> int:
             "tables": TABLES,
             "tabs": grids,
             "report": report_rows(grids, "advocate@example.org"),
+            # Saved first, untimed, by each way: a first save also pays one-off costs (imports,
+            # compiled patterns) that no later save does.
+            "warm_up": report_rows(grids, "advocate@example.org"),
             "status": status_change(grids),
         }
         if number == 0:  # the connector rewrites whole tabs: on large ones this takes minutes
