@@ -47,8 +47,24 @@ else:
             icon=":material/quiz:",
             url_path="questionnaires",
         ),
+    ]
+    # Under a "Settings" heading in the sidebar; admins only, each page says so to anyone else.
+    SETTINGS_PAGES = [
         st.Page(
-            "pages/settings.py", title="Settings", icon=":material/settings:", url_path="settings"
+            "pages/settings.py", title="Coalition", icon=":material/settings:", url_path="settings"
+        ),
+        st.Page("pages/settings_lists.py", title="Lists", icon=":material/list:", url_path="lists"),
+        st.Page(
+            "pages/settings_members.py",
+            title="Members",
+            icon=":material/manage_accounts:",
+            url_path="members",
+        ),
+        st.Page(
+            "pages/settings_data.py",
+            title="Data and sheet",
+            icon=":material/database:",
+            url_path="data",
         ),
     ]
 
@@ -85,7 +101,10 @@ else:
     )
     responding = (st.context.url or "").rstrip("/").endswith("/respond")
     current = None if responding else ui.member()
-    page = st.navigation([*PAGES, RESPOND], position="sidebar" if current else "hidden")
+    page = st.navigation(
+        {"": [*PAGES, RESPOND], "Settings": SETTINGS_PAGES},
+        position="sidebar" if current else "hidden",
+    )
     if page.url_path == RESPOND.url_path:
         page.run()
         st.stop()
@@ -126,7 +145,8 @@ else:
             st.error(
                 ui.md(
                     "**{} confidentiality problem{} in the data.** Rows whose visibility or "
-                    "access cannot be read are treated as restricted until fixed; see Settings.",
+                    "access cannot be read are treated as restricted until fixed; see Settings → "
+                    "Data and sheet.",
                     len(narrowed),
                     "s" * (len(narrowed) != 1),
                 ),
@@ -134,7 +154,7 @@ else:
             )
         if problems and current.may("change settings"):
             st.page_link(
-                "pages/settings.py",
+                "pages/settings_data.py",
                 label=ui.md("{} problem{} in the data", problems, "s" * (problems != 1)),
                 icon=":material/warning:",
             )

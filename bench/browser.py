@@ -100,9 +100,10 @@ SOCKET_TIMES = """(() => {
 
 
 def url_path(page: str) -> str:
-    """The address of a page file in pages/: the overview is the app's root."""
+    """The address of a page file in pages/: the overview is the app's root, and a Settings page
+    after the first goes without its prefix (pages/settings_lists.py is /lists)."""
     name = Path(page).stem
-    return "" if name == "overview" else name
+    return "" if name == "overview" else name.removeprefix("settings_")
 
 
 def browser_lines(label: str, fill: Callable[[Store], object]) -> list[str]:

@@ -59,6 +59,11 @@ def md(template: str, /, *args: Any, **values: Any) -> Markdown:
     return Markdown(_FORMATTER.format(template, *args, **values))
 
 
+def plural(number: int, noun: str) -> str:
+    """A count with its noun: "1 record", "2,000 records"."""
+    return f"{number:,} {noun}{'s' * (number != 1)}"
+
+
 def join(separator: str, parts: list[Markdown]) -> Markdown:
     """Several pieces of the app's Markdown as one."""
     return Markdown(separator.join(parts))

@@ -143,7 +143,8 @@ def show_sign_in() -> None:
     st.info(
         md(
             "You are signed in as {}, but that address is not on your coalition's members "
-            "list yet. Please ask your coalition admin for access; they can add you in Settings.",
+            "list yet. Please ask your coalition admin for access; they can add you in Settings "
+            "→ Members.",
             st.user.get("email", ""),
         ),
         icon=":material/lock:",

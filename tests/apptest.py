@@ -14,9 +14,19 @@ from lib.store.sql import PROJECT_ROOT
 from lib.text import WORD_JOINER
 
 SERVICE_ACCOUNT = "tracker@coalition.iam.gserviceaccount.com"
-PAGES = tuple(
-    f"pages/{name}.py"
-    for name in ("overview", "report", "candidates", "commitments", "meeting", "settings")
+SETTINGS_PAGES = (
+    "pages/settings.py",
+    "pages/settings_lists.py",
+    "pages/settings_members.py",
+    "pages/settings_data.py",
+)
+PAGES = (
+    "pages/overview.py",
+    "pages/report.py",
+    "pages/candidates.py",
+    "pages/commitments.py",
+    "pages/meeting.py",
+    *SETTINGS_PAGES,
 )
 
 

@@ -157,7 +157,7 @@ def test_a_renamed_visibility_header_on_the_sheet_hides_every_row_from_viewers(
     assert takeaways
     shown = everything_shown(at)
     assert not [text for text in takeaways if text[:40] in shown]
-    admin = app("pages/settings.py", sheet_secrets(key))  # sign-in off: the local admin
+    admin = app("pages/settings_data.py", sheet_secrets(key))  # sign-in off: the local admin
     assert "treated as restricted" in everything_shown(admin)
 
 
@@ -286,5 +286,5 @@ def test_a_restricted_row_copied_on_the_sheet_shows_its_history_to_no_viewer(
     assert not at.exception
     assert original[0] not in at.dataframe[0].value["Id"].tolist()
     assert not [note for note in notes if note[:30] in everything_shown(at)]
-    admin = app("pages/settings.py", sheet_secrets(key))
+    admin = app("pages/settings_data.py", sheet_secrets(key))
     assert original[0] in everything_shown(admin)

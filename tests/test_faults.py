@@ -79,7 +79,7 @@ def test_a_tab_deleted_by_hand_is_explained_and_the_report_kept(fake_google: Fak
         at.text_area(key="report.talking_points").value == "Housing trust fund costs and benefits"
     )
 
-    settings = app("pages/settings.py", sheet_secrets(key))
+    settings = app("pages/settings_data.py", sheet_secrets(key))
     click(settings, "Create the missing tabs and columns")
     at.switch_page(PAGE).run()
     click(at, "Try again")
@@ -95,7 +95,7 @@ def test_a_header_renamed_by_hand_is_reported_and_can_be_repaired(fake_google: F
     column = chr(ord("A") + header.index("status"))
     fake_google.set_values(key, "commitments", f"{column}1", [["Follow-up state"]])
     st.cache_resource.clear()  # a later visit, after the 30 s read cache
-    at = app("pages/settings.py", sheet_secrets(key))
+    at = app("pages/settings_data.py", sheet_secrets(key))
     assert not at.exception
     shown = everything_said(at) + " ".join(frame.value.to_string() for frame in at.dataframe)
     assert "Missing columns: status" in shown

@@ -90,13 +90,13 @@ def test_settings_shows_broken_links_and_gives_hand_added_rows_an_id(
     fake_google: FakeSheets,
 ) -> None:
     key = fake_google.create_spreadsheet("Coalition")
-    at = app("pages/settings.py", sheet_secrets(key))
+    at = app("pages/settings_data.py", sheet_secrets(key))
     [create] = [b for b in at.button if b.label == "Create the missing tabs and columns"]
     create.click().run()
     fake_google.set_values(key, "issues", "A2", [["", "Parks"], ["iss-1", "Housing"]])
     fake_google.set_values(key, "commitments", "A2", [["cmt-1", "cand-gone", "iss-1"]])
     st.cache_resource.clear()  # a later visit, after the read cache expired
-    at = app("pages/settings.py", sheet_secrets(key))
+    at = app("pages/settings_data.py", sheet_secrets(key))
     warnings = " ".join(warning.value for warning in at.warning)
     assert "cmt\\-1 points at candidate 'cand\\-gone', which does not exist" in warnings
     [give] = [b for b in at.button if b.label == "Give the rows typed in by hand an id"]

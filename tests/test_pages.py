@@ -57,13 +57,19 @@ def test_settings_lists_what_could_not_be_read(sample_store: SqlStore) -> None:
             "(SELECT id FROM commitments LIMIT 1)"
         )
     sample_store.clear_cache()
-    at = app("pages/settings.py")
+    at = app("pages/settings_data.py")
     assert not at.exception
     assert "could not be read" in at.warning[0].value
     problems = at.dataframe[1].value
     assert problems["Value"].tolist() == ["maybe later"]
     links = [element.proto.label for element in at.sidebar.get("page_link")]
     assert links == ["1 problem in the data"]
+    # The other settings pages leave it to that page, where the sidebar's link leads.
+    for page in ("pages/settings.py", "pages/settings_lists.py", "pages/settings_members.py"):
+        other = app(page)
+        assert not [warning for warning in other.warning if "could not be read" in warning.value]
+        [link] = other.sidebar.get("page_link")
+        assert link.proto.page == "data"
 
 
 def test_a_database_url_that_cannot_work_is_explained(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -76,7 +82,7 @@ def test_a_database_url_that_cannot_work_is_explained(monkeypatch: pytest.Monkey
 
 def test_the_app_runs_on_a_google_sheet_and_names_it(fake_google: FakeSheets) -> None:
     key = fake_google.create_spreadsheet("Riverton Coalition 2027")
-    at = app("pages/settings.py", sheet_secrets(key))
+    at = app("pages/settings_data.py", sheet_secrets(key))
     assert not at.exception
     assert any(
         "Google Sheet: Riverton Coalition 2027" in as_read(caption.value)
@@ -109,7 +115,7 @@ def test_missing_service_account_secret_names_the_key(fake_google: FakeSheets) -
 
 def test_loading_the_sample_into_a_sheet_twice_duplicates_nothing(fake_google: FakeSheets) -> None:
     key = fake_google.create_spreadsheet("Coalition")
-    at = app("pages/settings.py", sheet_secrets(key))
+    at = app("pages/settings_data.py", sheet_secrets(key))
     at.button[0].click().run()
     at.switch_page("pages/overview.py").run()
     at.button[0].click().run()  # Load the sample coalition

@@ -338,7 +338,7 @@ def test_an_unsent_questionnaire_is_corrected_in_place_and_a_sent_one_is_not(
 
 def test_answers_come_in_from_a_tab_of_the_connected_google_sheet(fake_google) -> None:
     key = fake_google.create_spreadsheet("Coalition")
-    at = app("pages/settings.py", sheet_secrets(key))
+    at = app("pages/settings_data.py", sheet_secrets(key))
     click(at, "Create the missing tabs and columns")
     at.switch_page("pages/overview.py").run()
     click(at, "Load the sample coalition")

@@ -101,7 +101,7 @@ def test_a_full_report_lands_in_every_table_on_sqlite(sample_store: SqlStore) ->
 
 def test_a_report_with_a_new_candidate_lands_in_a_google_sheet(fake_google: FakeSheets) -> None:
     key = fake_google.create_spreadsheet("Coalition")
-    at = app("pages/settings.py", sheet_secrets(key))
+    at = app("pages/settings_data.py", sheet_secrets(key))
     click(at, "Create the missing tabs and columns")
     at.switch_page(PAGE).run()
     at.selectbox(key="report.candidate").set_value(report.NEW_CANDIDATE).run()
@@ -197,7 +197,7 @@ def test_outcome_rows_have_their_own_messages(sample_store: SqlStore) -> None:
 
 def sheet_with_sample(fake_google: FakeSheets) -> tuple[str, AppTest]:
     key = fake_google.create_spreadsheet("Coalition")
-    at = app("pages/settings.py", sheet_secrets(key))
+    at = app("pages/settings_data.py", sheet_secrets(key))
     click(at, "Create the missing tabs and columns")
     at.switch_page("pages/overview.py").run()
     click(at, "Load the sample coalition")

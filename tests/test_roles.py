@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from lib import access, coalition, schema
 from lib.store.sql import PROJECT_ROOT, SqlStore
-from tests.apptest import PAGES, app, as_read, chart_texts
+from tests.apptest import PAGES, SETTINGS_PAGES, app, as_read, chart_texts
 
 AUTH = {
     "auth": {
@@ -110,7 +110,7 @@ def test_every_role_on_every_page(sample_store: SqlStore, role: str, page: str) 
     refused = [info.value for info in at.info if "does not allow you" in info.value]
     if page == "pages/report.py":
         assert bool(refused) == (role == "viewer")
-    if page == "pages/settings.py":
+    if page in SETTINGS_PAGES:
         assert bool(refused) == (role != "admin")
 
 
@@ -234,7 +234,7 @@ def test_member_changes_are_planned_and_checked() -> None:
 
 def test_an_admin_adds_a_member_who_can_then_sign_in(sample_store: SqlStore) -> None:
     admin = member_with(sample_store, "admin")
-    at = as_member("pages/settings.py", admin["email"])
+    at = as_member("pages/settings_members.py", admin["email"])
     at.session_state["settings.members.editor"] = {
         "edited_rows": {},
         "deleted_rows": [],

@@ -1,4 +1,4 @@
-"""The Settings page under AppTest: the coalition's lists and settings, connecting and moving to a
+"""The Settings pages under AppTest: the coalition's lists and settings, connecting and moving to a
 Google Sheet (on the Sheets fake), and backup and restore."""
 
 from __future__ import annotations
@@ -18,7 +18,9 @@ from lib.store.sql import SqlStore
 from tests.apptest import SERVICE_ACCOUNT, app, as_read, sheet_secrets
 from tests.fake_sheets import FakeSheets
 
-PAGE = "pages/settings.py"
+COALITION = "pages/settings.py"
+LISTS = "pages/settings_lists.py"
+DATA = "pages/settings_data.py"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -71,7 +73,7 @@ def test_issues_are_added_edited_and_archived_and_the_report_form_follows(
 ) -> None:
     issues = fresh(sample_store, "issues")
     kept, archived = issues["name"].iloc[0], issues["name"].iloc[1]
-    at = app(PAGE)
+    at = app(LISTS)
     edit(
         at,
         "issues",
@@ -104,7 +106,7 @@ def test_partners_are_added_with_suggested_and_own_strengths_edited_and_archived
 ) -> None:
     partners = fresh(sample_store, "partners")
     edited_name, archived = partners["name"].iloc[0], partners["name"].iloc[1]
-    at = app(PAGE)
+    at = app(LISTS)
     edit(
         at,
         "partners",
@@ -145,7 +147,7 @@ def test_candidates_are_added_and_edited_and_an_archived_one_keeps_their_commitm
     theirs = commitments[commitments["candidate_id"] == with_commitments]
     other = candidates[candidates.index != with_commitments]["name"].iloc[0]
 
-    at = app(PAGE)
+    at = app(LISTS)
     edit(
         at,
         "candidates",
@@ -195,7 +197,7 @@ def test_a_blank_name_or_overlong_text_is_explained_and_nothing_typed_is_lost(
 ) -> None:
     before = fresh(sample_store, "issues")
     first = before["name"].iloc[0]
-    at = app(PAGE)
+    at = app(LISTS)
     typed = {
         "edited_rows": {row_of(at, "issues", first): {"name": ""}},
         "added_rows": [{"ask": "An ask without an issue", "description": "x" * 50_001}],
@@ -224,7 +226,7 @@ def test_a_change_someone_else_made_meanwhile_is_reported_not_overwritten(
     sample_store: SqlStore,
 ) -> None:
     issue = fresh(sample_store, "issues").iloc[0]
-    at = app(PAGE)
+    at = app(LISTS)
     edit(at, "issues", {row_of(at, "issues", issue["name"]): {"ask": "My ask"}})
     sample_store.update("issues", issue["id"], {"ask": "Their ask"})  # another advocate
     click(at, "Save the issues")
@@ -244,7 +246,7 @@ def test_edits_in_progress_survive_someone_else_adding_to_the_list(
     sample_store: SqlStore,
 ) -> None:
     partner = fresh(sample_store, "partners").iloc[0]
-    at = app(PAGE)
+    at = app(LISTS)
     edit(at, "partners", {row_of(at, "partners", partner["name"]): {"kind": "coalition hub"}})
     sample_store.append("partners", [{"name": "Newcomers", "strengths": "bike couriers"}])
     sample_store.clear_cache()
@@ -260,7 +262,7 @@ def test_edits_in_progress_survive_someone_else_adding_to_the_list(
 def test_an_archived_entry_comes_back_by_ticking_active(sample_store: SqlStore) -> None:
     partner = fresh(sample_store, "partners").iloc[0]
     sample_store.update("partners", partner["id"], {"active": False})
-    at = app(PAGE)
+    at = app(LISTS)
     assert partner["name"] not in shown(at, "partners")["name"].tolist()
     at.toggle(key="settings.partners.archived").set_value(True).run()
     edit(at, "partners", {row_of(at, "partners", partner["name"]): {"active": True}})
@@ -271,7 +273,7 @@ def test_an_archived_entry_comes_back_by_ticking_active(sample_store: SqlStore) 
 
 def test_discarding_puts_the_list_back_as_stored(sample_store: SqlStore) -> None:
     before = fresh(sample_store, "candidates")
-    at = app(PAGE)
+    at = app(LISTS)
     name = before["name"].iloc[0]
     edit(at, "candidates", {row_of(at, "candidates", name): {"party": "Whig"}}, [{"name": "X"}])
     assert at.toggle(key="settings.candidates.archived").disabled  # save or discard first
@@ -286,11 +288,11 @@ def test_a_google_outage_keeps_the_edits_and_saving_again_stores_them_once(
     fake_google: FakeSheets,
 ) -> None:
     key = fake_google.create_spreadsheet("Coalition")
-    at = app(PAGE, sheet_secrets(key))
+    at = app(DATA, sheet_secrets(key))
     click(at, "Create the missing tabs and columns")
     at.switch_page("pages/overview.py").run()
     click(at, "Load the sample coalition")
-    at.switch_page(PAGE).run()
+    at.switch_page(LISTS).run()
     first = shown(at, "issues")["name"].iloc[0]
     typed = {row_of(at, "issues", first): {"ask": "A bolder ask"}}
     edit(at, "issues", typed, [{"name": "Transit"}])
@@ -313,7 +315,7 @@ def test_a_google_outage_keeps_the_edits_and_saving_again_stores_them_once(
 def test_the_coalitions_settings_are_saved_and_a_501c3_is_told_it_stays_nonpartisan(
     empty_store: SqlStore,
 ) -> None:
-    at = app(PAGE)
+    at = app(COALITION)
     assert "switched off" not in texts(at.info)
     at.text_input(key="settings.coalition.name").input("Riverton Housing Coalition")
     at.selectbox(key="settings.coalition.tax_status").set_value("501(c)(3)")
@@ -329,7 +331,7 @@ def test_the_coalitions_settings_are_saved_and_a_501c3_is_told_it_stays_nonparti
     )
     # A new visit shows what is stored.
     st.cache_resource.clear()
-    again = app(PAGE)
+    again = app(COALITION)
     assert again.text_input(key="settings.coalition.name").value == "Riverton Housing Coalition"
     assert again.selectbox(key="settings.coalition.tax_status").value == "501(c)(3)"
 
@@ -340,7 +342,7 @@ def test_a_setting_changed_meanwhile_is_reported_and_the_form_keeps_mine(
     coalition.save_setting(
         empty_store, "coalition_name", "Old name", "x", empty_store.read("settings")
     )
-    at = app(PAGE)
+    at = app(COALITION)
     at.text_input(key="settings.coalition.name").input("My name").run()
     empty_store.clear_cache()
     coalition.save_setting(  # someone else, meanwhile
@@ -368,7 +370,7 @@ def test_a_scorecard_is_shown_only_to_a_coalition_that_may_endorse_and_turns_it_
     sample_store: SqlStore,
 ) -> None:
     assert scorecard_on_candidates_page() is None  # off until someone turns it on
-    at = app(PAGE)
+    at = app(COALITION)
     assert at.checkbox(key="settings.coalition.scorecard").disabled  # no tax status yet
     at.selectbox(key="settings.coalition.tax_status").set_value("501(c)(4)").run()
     at.checkbox(key="settings.coalition.scorecard").check()
@@ -389,7 +391,7 @@ def test_a_scorecard_is_shown_only_to_a_coalition_that_may_endorse_and_turns_it_
     sample_store.clear_cache()
     assert coalition.settings_of(sample_store.read_all()).scorecard == "yes"
     assert scorecard_on_candidates_page() is None
-    assert app(PAGE).checkbox(key="settings.coalition.scorecard").disabled
+    assert app(COALITION).checkbox(key="settings.coalition.scorecard").disabled
 
 
 # --- connecting the Google Sheet -----------------------------------------------------------------
@@ -411,7 +413,7 @@ def connect(at: AppTest, url: str) -> AppTest:
 def test_the_page_names_the_email_to_share_the_sheet_with(
     fake_google: FakeSheets, empty_store: SqlStore
 ) -> None:
-    at = app(PAGE, credentials_only())
+    at = app(DATA, credentials_only())
     assert SERVICE_ACCOUNT in [code.value for code in at.code]
 
 
@@ -419,7 +421,7 @@ def test_a_new_sheet_connects_and_gets_its_tabs(
     fake_google: FakeSheets, empty_store: SqlStore
 ) -> None:
     key = fake_google.create_spreadsheet("Riverton Coalition 2027")
-    at = connect(app(PAGE, credentials_only()), fake_google.url(key))
+    at = connect(app(DATA, credentials_only()), fake_google.url(key))
     assert not at.exception
     assert "Connected to the Google Sheet “Riverton Coalition 2027”" in texts(at.success)
     assert "none of the app's tabs yet" in texts(at.success)
@@ -446,7 +448,7 @@ def test_a_failed_connection_says_why_in_plain_words(
     else:
         del secrets["connections"]["gsheets"]["private_key"]
         expected = "connections.gsheets.private_key is missing"
-    at = connect(app(PAGE, secrets), url)
+    at = connect(app(DATA, secrets), url)
     assert not at.exception
     assert expected in texts(at.error)
     assert not at.success or "Connected" not in texts(at.success)
@@ -457,7 +459,7 @@ def test_with_only_the_service_account_configured_the_page_still_connects_a_shee
     fake_google: FakeSheets,
 ) -> None:
     key = fake_google.create_spreadsheet("Riverton Coalition 2027")
-    at = app(PAGE, credentials_only())
+    at = app(DATA, credentials_only())
     assert not at.exception
     assert not at.error  # the app stays on its own database until the sheet is named
     assert SERVICE_ACCOUNT in [code.value for code in at.code]
@@ -477,7 +479,7 @@ def test_copying_the_local_database_into_the_sheet_twice_gives_one_copy_of_every
     )
     local = {name: len(frame) for name, frame in sample_store.read_all().items()}
     key = fake_google.create_spreadsheet("Coalition")
-    at = connect(app(PAGE, credentials_only()), fake_google.url(key))
+    at = connect(app(DATA, credentials_only()), fake_google.url(key))
     click(at, "Create the tabs")
     preview = [frame.value for frame in at.dataframe if "To copy" in frame.value.columns][0]
     assert dict(zip(preview["Table"], preview["To copy"], strict=True)) == local
@@ -491,7 +493,7 @@ def test_copying_the_local_database_into_the_sheet_twice_gives_one_copy_of_every
     sample_store.append("issues", [{"name": "Late addition"}])
     local["issues"] += 1
     st.cache_resource.clear()
-    again = connect(app(PAGE, credentials_only()), fake_google.url(key))
+    again = connect(app(DATA, credentials_only()), fake_google.url(key))
     click(again, "Copy 1 record into the sheet")
     assert "Copied 1 record." in texts(again.success)
     for name, count in local.items():
@@ -506,11 +508,11 @@ def test_a_coalition_on_a_google_sheet_moves_into_a_sql_database(
     fake_google: FakeSheets, tmp_path: Path
 ) -> None:
     key = fake_google.create_spreadsheet("Coalition")
-    at = app(PAGE, sheet_secrets(key))
+    at = app(DATA, sheet_secrets(key))
     click(at, "Create the missing tabs and columns")
     at.switch_page("pages/overview.py").run()
     click(at, "Load the sample coalition")
-    at.switch_page(PAGE).run()
+    at.switch_page(DATA).run()
     on_sheet = {name: len(fake_google.grid(key, name)) - 1 for name in schema.TABLES}
     url = f"sqlite:///{tmp_path / 'moved.db'}"
     at.text_input(key="settings.sql.url").input(url)
@@ -558,16 +560,18 @@ def upload(at: AppTest, data: bytes) -> AppTest:
 def test_backup_then_restore_into_an_empty_store_round_trips_every_table(
     sample_store: SqlStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    at = app(PAGE)
+    at = app(COALITION)
     at.text_input(key="settings.coalition.name").input("=1+1 Coalition")
     click(at, "Save the coalition's settings")
+    at.switch_page(LISTS).run()
     edit(at, "issues", added=[{"name": "Zip codes", "ask": "0123"}])
     click(at, "Save the issues")  # adds an audit row too
+    at.switch_page(DATA).run()
     assert [button.label for button in at.download_button] == ["Download the backup"]
     backup = transfer.backup_bytes(sample_store.read_all())  # what the button downloads
 
     restored = another_empty_store(tmp_path, monkeypatch)
-    at = upload(app(PAGE), backup)
+    at = upload(app(DATA), backup)
     total = sum(len(frame) for frame in sample_store.read_all().values())
     click(at, f"Restore {total:,} records")
     assert not at.exception
@@ -579,7 +583,7 @@ def test_backup_then_restore_into_an_empty_store_round_trips_every_table(
 
 def test_restoring_into_a_store_that_holds_data_is_refused(sample_store: SqlStore) -> None:
     before = as_text(sample_store)
-    at = upload(app(PAGE), transfer.backup_bytes(sample_store.read_all()))
+    at = upload(app(DATA), transfer.backup_bytes(sample_store.read_all()))
     assert "This data source is not empty" in texts(at.error)
     assert not [button for button in at.button if button.label.startswith("Restore")]
     assert as_text(sample_store) == before
@@ -593,7 +597,7 @@ def test_a_workbook_missing_tabs_and_columns_is_refused_naming_them(
     workbook.active.append(["id", "name"])
     buffer = io.BytesIO()
     workbook.save(buffer)
-    at = upload(app(PAGE), buffer.getvalue())
+    at = upload(app(DATA), buffer.getvalue())
     message = texts(at.error)
     assert "cannot be restored" in message
     assert "no sheet for settings, partners, issues" in message

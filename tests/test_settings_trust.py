@@ -1,4 +1,4 @@
-"""The Settings page can be trusted with what it writes: text shows as typed, websites cannot carry
+"""The Settings pages can be trusted with what it writes: text shows as typed, websites cannot carry
 an image, every write asks afresh whether the admin still may, and nothing half-fits a cell."""
 
 from __future__ import annotations
@@ -14,7 +14,9 @@ from lib.store.sql import SqlStore
 from tests.apptest import app, as_read
 from tests.test_roles import AUTH
 
-PAGE = "pages/settings.py"
+COALITION = "pages/settings.py"
+LISTS = "pages/settings_lists.py"
+MEMBERS = "pages/settings_members.py"
 BREAKOUT = "https://ok.example)![x](http://198.51.100.7/x.png)"
 
 
@@ -50,7 +52,7 @@ def test_a_name_typed_as_markdown_shows_as_typed_in_the_lists_messages(
 ) -> None:
     hostile = "![x](http://198.51.100.7/x.png) **Housing**"
     sample_store.append("issues", [{"name": hostile}])
-    at = app(PAGE)
+    at = app(LISTS)
     row = at.data_editor(key="settings.issues.editor").value["name"].tolist().index(hostile)
     type_into(at, "settings.issues.editor", edited={row: {"name": ""}})
     click(at, "Save the issues")
@@ -82,9 +84,9 @@ def test_a_website_that_could_break_out_of_its_link_is_refused() -> None:
     assert website_errors("https://Example.org/Campaign%20Page?ref=1#top") == []
 
 
-def test_the_settings_page_refuses_such_a_website_next_to_its_row(sample_store: SqlStore) -> None:
+def test_the_lists_page_refuses_such_a_website_next_to_its_row(sample_store: SqlStore) -> None:
     before = fresh(sample_store, "candidates")
-    at = app(PAGE)
+    at = app(LISTS)
     typed = [{"name": "Ana Díaz", "website": BREAKOUT}]
     type_into(at, "settings.candidates.editor", added=typed)
     click(at, "Save the candidates")
@@ -100,9 +102,9 @@ def test_the_settings_page_refuses_such_a_website_next_to_its_row(sample_store: 
 
 @pytest.fixture
 def admin_then_viewer(sample_store: SqlStore, monkeypatch: pytest.MonkeyPatch):
-    """Sign in as an admin, then a function that demotes them to viewer in the store, as a second
-    admin would, while the app's read of the members list is still the earlier one (as it is on
-    a Google Sheet for up to half a minute)."""
+    """A function that opens a page signed in as an admin, and one that demotes them to viewer in
+    the store, as a second admin would, while the app's read of the members list is still the
+    earlier one (as it is on a Google Sheet for up to half a minute)."""
     members = sample_store.read("members")
     admin = members[members["role"] == "admin"]["email"].iloc[0]
     other = members[members["role"] == "advocate"]["email"].iloc[0]
@@ -112,10 +114,13 @@ def admin_then_viewer(sample_store: SqlStore, monkeypatch: pytest.MonkeyPatch):
         monkeypatch.setattr(sql, "FINGERPRINT_INTERVAL", 3600.0)
         sample_store.update("members", admin, {"role": "viewer"})
 
-    at = app(PAGE, AUTH, {"is_logged_in": True, "email": admin})
-    assert not at.exception
-    assert not [info for info in at.info if "does not allow you" in info.value]
-    return at, demote
+    def open_as_admin(page: str) -> AppTest:
+        at = app(page, AUTH, {"is_logged_in": True, "email": admin})
+        assert not at.exception
+        assert not [info for info in at.info if "does not allow you" in info.value]
+        return at
+
+    return open_as_admin, demote
 
 
 def unchanged_except_members(store: SqlStore, before: dict[str, pd.DataFrame]) -> bool:
@@ -127,7 +132,8 @@ def unchanged_except_members(store: SqlStore, before: dict[str, pd.DataFrame]) -
 def test_a_list_save_by_an_admin_demoted_meanwhile_is_refused(
     sample_store: SqlStore, admin_then_viewer
 ) -> None:
-    at, demote = admin_then_viewer
+    open_as_admin, demote = admin_then_viewer
+    at = open_as_admin(LISTS)
     typed = [{"name": "Safe streets"}]
     type_into(at, "settings.issues.editor", added=typed)
     before = sample_store.read_all()
@@ -142,7 +148,8 @@ def test_a_list_save_by_an_admin_demoted_meanwhile_is_refused(
 def test_a_members_save_by_an_admin_demoted_meanwhile_is_refused(
     sample_store: SqlStore, admin_then_viewer
 ) -> None:
-    at, demote = admin_then_viewer
+    open_as_admin, demote = admin_then_viewer
+    at = open_as_admin(MEMBERS)
     typed = [{"email": "new.person@example.org", "role": "admin", "active": True}]
     type_into(at, "settings.members.editor", added=typed)
     demote()
@@ -159,7 +166,8 @@ def test_a_members_save_by_an_admin_demoted_meanwhile_is_refused(
 def test_the_coalition_settings_save_by_an_admin_demoted_meanwhile_is_refused(
     sample_store: SqlStore, admin_then_viewer
 ) -> None:
-    at, demote = admin_then_viewer
+    open_as_admin, demote = admin_then_viewer
+    at = open_as_admin(COALITION)
     at.text_input(key="settings.coalition.name").input("Taken over").run()
     before = sample_store.read_all()
     demote()
@@ -177,7 +185,7 @@ def test_a_member_with_a_name_as_long_as_a_cell_allows_is_saved_with_its_audit_r
     sample_store: SqlStore,
 ) -> None:
     name = "n" * (schema.MAX_CELL_CHARS - 1)
-    at = app(PAGE)
+    at = app(MEMBERS)
     type_into(
         at,
         "settings.members.editor",
@@ -196,7 +204,7 @@ def test_a_member_name_longer_than_a_cell_is_refused_before_anything_is_written(
     sample_store: SqlStore,
 ) -> None:
     before = sample_store.read_all()
-    at = app(PAGE)
+    at = app(MEMBERS)
     type_into(
         at,
         "settings.members.editor",
@@ -222,7 +230,7 @@ def test_a_list_entry_as_long_as_a_cell_allows_is_saved_with_a_short_audit_row(
     sample_store: SqlStore,
 ) -> None:
     name = "p" * (schema.MAX_CELL_CHARS - 1)
-    at = app(PAGE)
+    at = app(LISTS)
     type_into(
         at,
         "settings.partners.editor",

@@ -263,8 +263,8 @@ class SheetStore(Store):
         tab = self._metadata().tabs.get(table)
         if tab is None:
             raise SchemaError(
-                f"The Google Sheet has no {table!r} tab. Open Settings and choose "
-                '"Create the missing tabs".'
+                f"The Google Sheet has no {table!r} tab. Open Settings → Data and sheet and "
+                'choose "Create the missing tabs".'
             )
         return tab
 
@@ -371,8 +371,9 @@ class SheetStore(Store):
 
     def _missing_columns_error(self, table: str, missing: list[str]) -> SchemaError:
         return SchemaError(
-            f"The {table!r} tab has no column {', '.join(missing)}. Open Settings and choose "
-            '"Add the missing columns"; nothing in the sheet is changed otherwise.'
+            f"The {table!r} tab has no column {', '.join(missing)}. Open Settings → Data and "
+            'sheet and choose "Add the missing columns"; nothing in the sheet is changed '
+            "otherwise."
         )
 
     def _stored_keys(self, tab: Tab, key_position: int) -> set[str]:

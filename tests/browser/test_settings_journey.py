@@ -1,5 +1,6 @@
 """Settings in a real browser: staff add an issue and a partner organisation in the lists, and the
-report form offers them at once."""
+report form offers them at once; each settings page, reached from the sidebar, shows its
+controls."""
 
 from __future__ import annotations
 
@@ -78,7 +79,7 @@ def test_an_issue_and_a_partner_added_in_settings_are_offered_in_the_report_form
     active_issues = int(store.read("issues")["active"].sum())
     active_partners = int(store.read("partners")["active"].sum())
 
-    page.goto(f"{settings_app.url}/settings")
+    page.goto(f"{settings_app.url}/lists")
     wait_for_app(page)
     issues = open_tab(page, "Issues")
     add_row(page, issues, active_issues, "Safe streets for cyclists")
@@ -114,24 +115,38 @@ def test_an_issue_and_a_partner_added_in_settings_are_offered_in_the_report_form
     close_dropdown(page)
 
 
-def test_every_settings_tab_shows_its_controls_on_a_wide_screen(
+# Each settings page as the sidebar names it, and the controls of each of its tabs (None: no tabs).
+SETTINGS_CONTROLS = {
+    "Coalition": {None: "Save the coalition's settings"},
+    "Lists": {
+        "Issues": "Save the issues",
+        "Partners": "Save the partner organisations",
+        "Candidates": "Save the candidates",
+    },
+    "Members": {None: "Save members"},
+    "Data and sheet": {"Google Sheet": "Test connection", "Backup": "Download the backup"},
+}
+
+
+def test_every_settings_page_shows_its_controls_on_a_wide_screen(
     settings_app: AppServer, page: Page
 ) -> None:
     page.goto(f"{settings_app.url}/settings")
     wait_for_app(page)
-    expect(page.get_by_text("Everything in the data source reads as expected.")).to_be_visible()
-    controls = {
-        "Coalition": "Save the coalition's settings",
-        "Issues": "Save the issues",
-        "Partners": "Save the partner organisations",
-        "Candidates": "Save the candidates",
-        "Google Sheet": "Test connection",
-        "Backup": "Download the backup",
-    }
-    for name, control in controls.items():
-        page.get_by_role("tab", name=name).click()
-        panel = page.get_by_role("tabpanel", name=name)
-        expect(panel.get_by_role("button", name=control)).to_be_visible()
-        page.screenshot(path=OUTPUT / f"settings-{name.lower().replace(' ', '-')}.png")
-    # Nothing is wider than the screen: wide tables scroll inside themselves.
-    assert page.evaluate("document.documentElement.scrollWidth") <= 1440
+    for title, tabs in SETTINGS_CONTROLS.items():
+        page.get_by_test_id("stSidebarNav").get_by_role("link", name=title).click()
+        wait_for_app(page)
+        expect(page.locator("[data-testid='stMain'] h1").first).to_have_text(title)
+        if title == "Data and sheet":
+            healthy = page.get_by_text("Everything in the data source reads as expected.")
+            expect(healthy).to_be_visible()
+        for tab, control in tabs.items():
+            where: Page | Locator = page
+            if tab is not None:
+                page.get_by_role("tab", name=tab).click()
+                where = page.get_by_role("tabpanel", name=tab)
+            expect(where.get_by_role("button", name=control)).to_be_visible()
+            shot = f"settings-{title}-{tab}" if tab else f"settings-{title}"
+            page.screenshot(path=OUTPUT / f"{shot.lower().replace(' ', '-')}.png")
+        # Nothing is wider than the screen: wide tables scroll inside themselves.
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1440

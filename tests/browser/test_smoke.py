@@ -18,7 +18,10 @@ NAVIGATION = [
     "Commitments",
     "Meeting",
     "Questionnaires",
-    "Settings",
+    "Coalition",
+    "Lists",
+    "Members",
+    "Data and sheet",
 ]
 PAGES = {
     "": "Coalition Tracker",
@@ -27,7 +30,10 @@ PAGES = {
     "commitments": "Commitments",
     "meeting": "Coalition meeting",
     "questionnaires": "Questionnaires",
-    "settings": "Settings",
+    "settings": "Coalition",
+    "lists": "Lists",
+    "members": "Members",
+    "data": "Data and sheet",
 }
 
 
@@ -54,6 +60,9 @@ def test_the_sidebar_lists_each_page_once(sample_app: AppServer, page: Page) -> 
     page.goto(sample_app.url)
     wait_for_app(page)
     assert sidebar_labels(page) == list(NAVIGATION)
+    # The last four come under a heading of their own.
+    headings = page.get_by_test_id("stNavSectionHeader")
+    assert [text.strip() for text in headings.all_inner_texts() if text.strip()] == ["Settings"]
 
 
 def test_a_fresh_servers_first_request_for_a_page_gets_the_apps_own_frame(
