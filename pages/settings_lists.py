@@ -113,8 +113,64 @@ INTROS = {
 
 
 def discard(table: str) -> None:
-    for name in ("editor", "shown", "tried"):
+    for name in ("editor", "shown", "tried", "left"):
         state.pop(f"settings.{table}.{name}", None)
+
+
+def save_changes(store: Store, table: str, changes: lists.Changes) -> None:
+    """Save a list's changes in one write; say what happened after the rerun."""
+    base = f"settings.{table}"
+    result = lists.save(store, table, changes, ui.author())
+    if result.error:
+        st.error(ui.md("**Nothing was saved.** {} Your changes are kept; try again.", result.error))
+        return
+    discard(table)
+    if result.failed:
+        conflict = result.failed[0][1]
+        state[f"{base}.flash"] = (
+            "error",
+            ui.md(
+                "**Nothing was saved.** {} Your changes are listed below; make them again on "
+                "the current list.",
+                conflict,
+            ),
+        )
+        state[f"{base}.unsaved"] = lists.unsaved_rows(table, result.failed, result.not_added)
+    else:
+        state[f"{base}.flash"] = ("success", ui.md("{}", lists.summary(table, result)))
+    st.rerun()
+
+
+def changes_left_behind(store: Store, table: str, frame: pd.DataFrame) -> None:
+    """Edits typed here before going to another page: Streamlit forgets a table's edits when it
+    is not on screen, so the page keeps its own copy and offers to save or discard it."""
+    base = f"settings.{table}"
+    shown, edited = state[f"{base}.left"]
+    changes = lists.plan_changes(table, shown, edited, stored=frame)
+    if changes.empty:
+        state.pop(f"{base}.left")
+        return
+    st.warning(
+        ui.md(
+            "**You left unsaved changes to the {} when you went to another page.** Here they "
+            "are: save them now, or discard them.",
+            PLURAL[table],
+        ),
+        icon=":material/edit_note:",
+    )
+    st.dataframe(
+        lists.unsaved_rows(table, [(update, "") for update in changes.updates], changes.appends),
+        hide_index=True,
+    )
+    for error in changes.errors:
+        st.error(ui.md("{}", error), icon=":material/error:")
+    buttons = st.container(horizontal=True)
+    if (
+        buttons.button("Save them now", key=f"{base}.left.save", disabled=bool(changes.errors))
+        and still_allowed()
+    ):
+        save_changes(store, table, changes)
+    buttons.button("Discard them", key=f"{base}.left.discard", on_click=discard, args=(table,))
 
 
 def list_section(store: Store, table: str, frame: pd.DataFrame) -> None:
@@ -134,6 +190,10 @@ def list_section(store: Store, table: str, frame: pd.DataFrame) -> None:
         st.dataframe(unsaved, hide_index=True)
 
     pending = lists.has_edits(state.get(editor_key))
+    if not pending and f"{base}.left" in state:
+        changes_left_behind(store, table, frame)
+    # Until those are saved or discarded, the list takes no new edits that would replace them.
+    held = not pending and f"{base}.left" in state
     archived = int((~frame["active"].astype(bool)).sum())
     show_archived = st.toggle(
         ui.md("Show archived ({})", archived),
@@ -158,7 +218,10 @@ def list_section(store: Store, table: str, frame: pd.DataFrame) -> None:
         column_config=config,
         width="stretch",
         placeholder="",
+        disabled=held,
     )
+    if pending:
+        state[f"{base}.left"] = (shown, edited)
     messages = st.container()
     buttons = st.container(horizontal=True)
     clicked = buttons.button(
@@ -189,29 +252,8 @@ def list_section(store: Store, table: str, frame: pd.DataFrame) -> None:
         return
     if not still_allowed(messages):
         return
-    result = lists.save(store, table, changes, ui.author())
-    if result.error:
-        with messages:
-            st.error(
-                ui.md("**Nothing was saved.** {} Your changes are kept; try again.", result.error)
-            )
-        return
-    discard(table)
-    text = lists.summary(table, result)
-    if result.failed:
-        conflict = result.failed[0][1]
-        state[f"{base}.flash"] = (
-            "error",
-            ui.md(
-                "**Nothing was saved.** {} Your changes are listed below; make them again on "
-                "the current list.",
-                conflict,
-            ),
-        )
-        state[f"{base}.unsaved"] = lists.unsaved_rows(table, result.failed, result.not_added)
-    else:
-        state[f"{base}.flash"] = ("success", ui.md("{}", text))
-    st.rerun()
+    with messages:
+        save_changes(store, table, changes)
 
 
 st.title("Lists")

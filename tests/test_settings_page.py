@@ -603,3 +603,47 @@ def test_a_workbook_missing_tabs_and_columns_is_refused_naming_them(
     assert "no sheet for settings, partners, issues" in message
     assert "candidates (no office, district" in message
     assert all(frame.empty for frame in empty_store.read_all().values())
+
+
+def test_edits_left_on_another_page_are_offered_back_and_saved_once(
+    sample_store: SqlStore,
+) -> None:
+    issues = fresh(sample_store, "issues")
+    kept = issues["name"].iloc[0]
+    at = app(LISTS)
+    edit(
+        at,
+        "issues",
+        edited={row_of(at, "issues", kept): {"ask": "Fund 900 units"}},
+        added=[{"name": "Safe streets", "ask": "Bike lanes"}],
+    )
+    at.switch_page("pages/overview.py").run()
+    at.run()  # a second run there: Streamlit has forgotten the list's unsaved edits by now
+    at.switch_page(LISTS).run()
+    assert not at.exception
+    assert "You left unsaved changes to the issues" in texts(at.warning)
+    left = [frame.value for frame in at.dataframe if "Your value" in frame.value.columns]
+    assert {"Fund 900 units", "Safe streets", "Bike lanes"} <= set(left[0]["Your value"])
+    assert at.data_editor(key="settings.issues.editor").proto.disabled  # nothing typed over them
+    click(at, "Save them now")
+    assert not at.exception
+    assert "added 1 issue, edited 1 issue" in texts(at.success)
+    after = fresh(sample_store, "issues").set_index("name")
+    assert after.loc[kept, "ask"] == "Fund 900 units"
+    assert after.loc["Safe streets", "ask"] == "Bike lanes"
+    at.run()
+    assert "You left unsaved changes" not in texts(at.warning)
+    assert len(fresh(sample_store, "issues")) == len(issues) + 1  # saved once
+
+
+def test_edits_left_on_another_page_can_be_discarded(sample_store: SqlStore) -> None:
+    issues = fresh(sample_store, "issues")
+    at = app(LISTS)
+    edit(at, "issues", added=[{"name": "Safe streets", "ask": "Bike lanes"}])
+    at.switch_page("pages/overview.py").run()
+    at.run()
+    at.switch_page(LISTS).run()
+    click(at, "Discard them")
+    assert "You left unsaved changes" not in texts(at.warning)
+    assert not at.data_editor(key="settings.issues.editor").proto.disabled
+    assert len(fresh(sample_store, "issues")) == len(issues)
