@@ -330,6 +330,18 @@ def last_tables() -> dict[str, pd.DataFrame]:
     return st.session_state[_LAST_READ][2]
 
 
+
+def visibility_choice(key: str, help: str | None = None) -> str:
+    """Who may see what is being made: a drop-down of the visibilities, coalition first chosen."""
+    return st.selectbox(
+        "Visibility",
+        schema.VISIBILITY.values,
+        index=1,
+        format_func=schema.VISIBILITY.label,
+        key=key,
+        help=help,
+    )
+
 def author() -> str:
     """Who is making a change, for created_by and the audit."""
     current = member()

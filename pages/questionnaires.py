@@ -82,13 +82,8 @@ if staff:
         chosen = versions.audience(picked_one_by_one, races, candidates)
         screen.fairness_warning(chosen, candidates)
         deadline = st.date_input("Deadline", value=None, min_value=today, key="qnr.new.deadline")
-        visibility = st.selectbox(
-            "Visibility",
-            schema.VISIBILITY.values,
-            index=1,
-            format_func=schema.VISIBILITY.label,
-            key="qnr.new.visibility",
-            help="Only a public questionnaire can be published in a voter guide.",
+        visibility = ui.visibility_choice(
+            "qnr.new.visibility", "Only a public questionnaire can be published in a voter guide."
         )
         typed = question_editor(pd.DataFrame(), "qnr.new.questions")
         if st.button("Save the questionnaire", type="primary", key="qnr.new.save"):

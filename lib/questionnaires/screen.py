@@ -162,13 +162,7 @@ def import_section(tables: Mapping[str, pd.DataFrame], today: date) -> None:
         sources.append("A tab of the connected Google Sheet")
     source = st.radio("Answers from", sources, horizontal=True, key="qnr.imp.source")
     title = st.text_input("Title", key="qnr.imp.title")
-    shown_to = st.selectbox(
-        "Visibility",
-        schema.VISIBILITY.values,
-        index=1,
-        format_func=schema.VISIBILITY.label,
-        key="qnr.imp.visibility",
-    )
+    shown_to = ui.visibility_choice("qnr.imp.visibility")
     from_sheet = source != sources[0]
     refused = (
         "**This tab cannot be imported.** {}"
