@@ -331,7 +331,7 @@ def last_tables() -> dict[str, pd.DataFrame]:
 
 
 
-def visibility_choice(key: str, help: str | None = None) -> str:
+def visibility_choice(key: str, help_text: str | None = None) -> str:
     """Who may see what is being made: a drop-down of the visibilities, coalition first chosen."""
     return st.selectbox(
         "Visibility",
@@ -339,7 +339,7 @@ def visibility_choice(key: str, help: str | None = None) -> str:
         index=1,
         format_func=schema.VISIBILITY.label,
         key=key,
-        help=help,
+        help=md("{}", help_text) if help_text else None,
     )
 
 def author() -> str:
