@@ -49,7 +49,6 @@ from __future__ import annotations
 
 import io
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -58,6 +57,9 @@ from typing import Any
 import pandas as pd
 
 from lib import audit, schema
+from lib.names import candidate_key, match_candidates
+from lib.names import cell_text as _text
+from lib.names import fold_name as _fold
 from lib.questionnaires import forms, links
 from lib.questionnaires.responses import derived_id
 from lib.store.base import Edit
@@ -127,49 +129,6 @@ _NON_ANSWER_PHRASES = frozenset(
     }
 )
 
-# Titles dropped from the start of a name by candidate_key, as folded token sequences.
-_TITLES = tuple(
-    sorted(
-        (
-            tuple(title.split())
-            for title in (
-                "rep",
-                "representative",
-                "state rep",
-                "state representative",
-                "sen",
-                "senator",
-                "state senator",
-                "councilmember",
-                "council member",
-                "councilman",
-                "councilwoman",
-                "councillor",
-                "councilor",
-                "mayor",
-                "dr",
-                "mr",
-                "ms",
-                "mrs",
-                "mx",
-                "hon",
-                "honorable",
-                "the honorable",
-                "judge",
-                "commissioner",
-                "assemblymember",
-                "assembly member",
-                "assemblyman",
-                "assemblywoman",
-                "delegate",
-                "supervisor",
-            )
-        ),
-        key=len,
-        reverse=True,
-    )
-)
-
 _PANDAS_PLACEHOLDER = re.compile(r"Unnamed: \d+(_level_\d+)?")
 _LAYOUT_HELP = (
     "Expected either one row per candidate, with a column headed 'Candidate name' (or 'Name') "
@@ -207,44 +166,6 @@ def is_non_answer(value: object) -> bool:
         folded = folded[1:-1].strip()
     folded = folded.removesuffix(".").strip()
     return folded in _NON_ANSWER_TOKENS or folded in _NON_ANSWER_PHRASES
-
-
-def candidate_key(name: str) -> str:
-    """``name`` folded for matching: "Rep. José Núñez" and "jose nunez" give the same key.
-
-    Accents, case, punctuation, spacing and leading titles ("Rep.", "Council Member", "The
-    Honorable Judge", ...) are dropped, since sheets typed by hand vary in exactly these. A
-    title is never dropped when it is all that is left of the name.
-    """
-    tokens = _fold(name).split()
-    stripped = True
-    while stripped:
-        stripped = False
-        for title in _TITLES:
-            if len(tokens) > len(title) and tuple(tokens[: len(title)]) == title:
-                tokens = tokens[len(title) :]
-                stripped = True
-                break
-    return " ".join(tokens)
-
-
-def match_candidates(names: Iterable[str], candidates: pd.DataFrame) -> dict[str, str | None]:
-    """Each source name mapped to the id of the candidate it names, by :func:`candidate_key`.
-
-    ``candidates`` has columns ``id`` and ``name``. A name maps to ``None`` when no candidate
-    folds to its key, so the page can offer to add it, and also when two or more candidates
-    fold to that key: guessing between them could file answers under the wrong person.
-    """
-    ids_by_key: dict[str, set[str]] = {}
-    for candidate_id, candidate_name in zip(candidates["id"], candidates["name"], strict=True):
-        key = candidate_key(_text(candidate_name))
-        if key:
-            ids_by_key.setdefault(key, set()).add(str(candidate_id))
-    matches: dict[str, str | None] = {}
-    for name in names:
-        found = ids_by_key.get(candidate_key(name), set())
-        matches[name] = next(iter(found)) if len(found) == 1 else None
-    return matches
 
 
 def _read_rows_per_candidate(frame: pd.DataFrame, name_column: int) -> dict[str, Answers | None]:
@@ -323,23 +244,6 @@ def _looks_like_questions(cells: pd.Series) -> bool:
 def _is_blank_header(header: object) -> bool:
     text = _text(header).strip()
     return not text or _PANDAS_PLACEHOLDER.fullmatch(text) is not None
-
-
-def _fold(text: object) -> str:
-    """Accents, case, apostrophes and punctuation dropped; words separated by single spaces."""
-    decomposed = unicodedata.normalize("NFKD", _text(text))
-    bare = "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
-    bare = re.sub(r"['’`]", "", bare)
-    return " ".join(re.sub(r"[\W_]+", " ", bare).split())
-
-
-def _text(value: object) -> str:
-    """A cell as text: NaN, None and pandas' missing markers are blank, anything else is str."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return ""
-    if isinstance(value, float) and value != value:  # NaN, numpy's included
-        return ""
-    return str(value)
 
 
 # --- bringing a questionnaire in -------------------------------------------------------------
