@@ -8,6 +8,7 @@ lifespan is the only hook Streamlit offers for code that runs before anyone open
 import streamlit as st
 
 from lib import access, health, server, ui
+from lib.imports import screen as import_screen
 from lib.store import Store, StoreError
 
 if __name__ != "__main__":
@@ -48,23 +49,39 @@ else:
             url_path="questionnaires",
         ),
     ]
-    # Under a "Settings" heading in the sidebar; admins only, each page says so to anyone else.
+    # Admins only; each page says so to anyone else. One flat list with the main pages, named
+    # "Settings: ...": Streamlit draws a navigation heading as a <div> inside the list, which
+    # screen readers cannot make sense of (axe-core: "list", WCAG 1.3.1).
     SETTINGS_PAGES = [
         st.Page(
-            "pages/settings.py", title="Coalition", icon=":material/settings:", url_path="settings"
+            "pages/settings.py",
+            title="Settings: Coalition",
+            icon=":material/settings:",
+            url_path="settings",
         ),
-        st.Page("pages/settings_lists.py", title="Lists", icon=":material/list:", url_path="lists"),
+        st.Page(
+            "pages/settings_lists.py",
+            title="Settings: Lists",
+            icon=":material/list:",
+            url_path="lists",
+        ),
         st.Page(
             "pages/settings_members.py",
-            title="Members",
+            title="Settings: Members",
             icon=":material/manage_accounts:",
             url_path="members",
         ),
         st.Page(
             "pages/settings_data.py",
-            title="Data and sheet",
+            title="Settings: Data and sheet",
             icon=":material/database:",
             url_path="data",
+        ),
+        st.Page(
+            "pages/settings_import.py",
+            title="Settings: Import",
+            icon=":material/upload_file:",
+            url_path="import",
         ),
     ]
 
@@ -102,8 +119,7 @@ else:
     responding = (st.context.url or "").rstrip("/").endswith("/respond")
     current = None if responding else ui.member()
     page = st.navigation(
-        {"": [*PAGES, RESPOND], "Settings": SETTINGS_PAGES},
-        position="sidebar" if current else "hidden",
+        [*PAGES, *SETTINGS_PAGES, RESPOND], position="sidebar" if current else "hidden"
     )
     if page.url_path == RESPOND.url_path:
         page.run()
@@ -135,6 +151,9 @@ else:
         # Timed, so that a tab that lost its connection (the server restarted) runs its page
         # again as soon as it is back, before anyone presses anything.
         st.fragment(data_source_line, run_every=60)(store.label if store else "not connected")
+        if store is not None:
+            # A linked Google Form's new responses come in as reports while anyone is here.
+            import_screen.keep_form_flowing(store, stored)
         if store is not None and ui.sync_worker(store).outbox.waiting():
             ui.sync_worker(store).nudge()  # every page load is a chance to send them
             # Re-counted every few seconds, so the count goes once they are sent, with no reload.

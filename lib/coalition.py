@@ -20,6 +20,7 @@ class Settings:
     tax_status: str = ""
     last_meeting: str = ""  # YYYY-MM-DD, or "" before the first meeting is saved
     scorecard: str = ""  # "yes" once a coalition that may endorse turns the scorecard on
+    linked_form: str = ""  # a Google Form's responses tab brought in as reports (lib.imports)
 
     @property
     def nonpartisan(self) -> bool:

@@ -330,7 +330,6 @@ def last_tables() -> dict[str, pd.DataFrame]:
     return st.session_state[_LAST_READ][2]
 
 
-
 def visibility_choice(key: str, help_text: str | None = None) -> str:
     """Who may see what is being made: a drop-down of the visibilities, coalition first chosen."""
     return st.selectbox(
@@ -341,6 +340,7 @@ def visibility_choice(key: str, help_text: str | None = None) -> str:
         key=key,
         help=md("{}", help_text) if help_text else None,
     )
+
 
 def author() -> str:
     """Who is making a change, for created_by and the audit."""

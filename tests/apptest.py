@@ -19,6 +19,7 @@ SETTINGS_PAGES = (
     "pages/settings_lists.py",
     "pages/settings_members.py",
     "pages/settings_data.py",
+    "pages/settings_import.py",
 )
 PAGES = (
     "pages/overview.py",

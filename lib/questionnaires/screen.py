@@ -11,10 +11,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from lib import schema, ui
+from lib import schema, source_screen, ui
 from lib.questionnaires import editor, importing, links, versions
-from lib.store import StoreError
-from lib.store.sheets import SheetStore
+from lib.store import Store, StoreError
 
 FLASH = "qnr.flash"
 
@@ -157,13 +156,9 @@ def import_section(tables: Mapping[str, pd.DataFrame], today: date) -> None:
     """A questionnaire run elsewhere (a Form, SurveyMonkey, a sheet), from a file or a tab of the
     connected Google Sheet, previewed, then brought in by one write."""
     store = ui.store()
-    sources = ["A file (CSV or XLSX)"]
-    if isinstance(store, SheetStore):
-        sources.append("A tab of the connected Google Sheet")
-    source = st.radio("Answers from", sources, horizontal=True, key="qnr.imp.source")
+    from_sheet = source_screen.from_sheet(store, "Answers from", key="qnr.imp.source")
     title = st.text_input("Title", key="qnr.imp.title")
     shown_to = ui.visibility_choice("qnr.imp.visibility")
-    from_sheet = source != sources[0]
     refused = (
         "**This tab cannot be imported.** {}"
         if from_sheet
@@ -197,17 +192,14 @@ def import_section(tables: Mapping[str, pd.DataFrame], today: date) -> None:
         save(plan.rows, plan.edits, done=f"Imported “{title}”. Find it in the list below.")
 
 
-def read_source(store: object, from_sheet: bool) -> pd.DataFrame | None:
+def read_source(store: Store, from_sheet: bool) -> pd.DataFrame | None:
     """The chosen file or tab as a frame of text, or None until one is chosen."""
-    if from_sheet:
-        assert isinstance(store, SheetStore)
-        tab = st.selectbox("Tab", store.source_tabs(), index=None, key="qnr.imp.tab")
-        return None if tab is None else store.read_source_tab(tab)
-    upload = st.file_uploader("Answers (CSV or XLSX)", type=["csv", "xlsx"], key="qnr.imp.file")
-    if upload is None:
-        return None
-    data = upload.getvalue()
-    sheet: str | int = 0
-    if upload.name.lower().endswith(".xlsx"):
-        sheet = st.selectbox("Sheet", importing.sheet_names(data), key="qnr.imp.sheet")
-    return importing.read_upload(upload.name, data, sheet)
+    chosen = source_screen.chosen_source(
+        store,
+        from_sheet,
+        "qnr.imp",
+        file_label="Answers (CSV or XLSX)",
+        read_file=importing.read_upload,
+        sheet_names=importing.sheet_names,
+    )
+    return None if chosen is None else chosen.frame

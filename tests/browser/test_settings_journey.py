@@ -134,7 +134,7 @@ def test_every_settings_page_shows_its_controls_on_a_wide_screen(
     page.goto(f"{settings_app.url}/settings")
     wait_for_app(page)
     for title, tabs in SETTINGS_CONTROLS.items():
-        page.get_by_test_id("stSidebarNav").get_by_role("link", name=title).click()
+        page.get_by_test_id("stSidebarNav").get_by_role("link", name=f"Settings: {title}").click()
         wait_for_app(page)
         expect(page.locator("[data-testid='stMain'] h1").first).to_have_text(title)
         if title == "Data and sheet":
