@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from lib import ui
+from lib.imports.source import MAX_SOURCE_BYTES
 from lib.store import Store
 from lib.store.sheets import SheetStore
 
@@ -60,7 +61,13 @@ def chosen_source(
         frame = store.read_source_tab(tab)
         frame.attrs.setdefault("source", tab)
         return Chosen(frame, tab, tab, f"tab:{tab}")
-    upload = st.file_uploader(ui.md("{}", file_label), type=["csv", "xlsx"], key=f"{key}.file")
+    upload = st.file_uploader(
+        ui.md("{}", file_label),
+        type=["csv", "xlsx"],
+        key=f"{key}.file",
+        # Said in the browser before a larger file is sent; read_file checks again.
+        max_upload_size=MAX_SOURCE_BYTES // 2**20,
+    )
     if upload is None:
         return None
     data = upload.getvalue()
