@@ -23,7 +23,10 @@ from lib.store.sql import PROJECT_ROOT
 
 SAMPLE_DIR = PROJECT_ROOT / "data" / "sample"
 # The tables the sample has, in the order that never leaves rows pointing at nothing.
-LOAD_ORDER = tuple(name for name in schema.DEPENDENCY_ORDER if name not in ("settings", "audit"))
+# Settings, reminders sent and the audit are the coalition's own history, never sample data.
+LOAD_ORDER = tuple(
+    name for name in schema.DEPENDENCY_ORDER if name not in ("settings", "reminders", "audit")
+)
 CORE_TABLES = ("candidates", "issues", "partners", "interactions", "commitments")
 
 

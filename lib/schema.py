@@ -167,6 +167,22 @@ INVITATION_STATUS = Choices(
 )
 ANSWER_STATE = Choices({"draft": "Draft", "original": "Submitted", "amendment": "Amendment"})
 ROLE = Choices({"viewer": "Viewer", "advocate": "Advocate", "staff": "Staff", "admin": "Admin"})
+GOAL_KIND = Choices(
+    {
+        "candidates_supporting": "Candidates at Supports or better",
+        "commitments_made": "Commitments on the issue",
+        "commitments_kept": "Commitments kept",
+        "candidates_met": "Candidates met",
+        "race_asked": "Every candidate in a race asked",
+    },
+    aliases={
+        "Supporting": "candidates_supporting",
+        "Commitments": "commitments_made",
+        "Kept": "commitments_kept",
+        "Met": "candidates_met",
+        "Race asked": "race_asked",
+    },
+)
 
 # Suggested vocabularies; people may add their own words.
 PRIORITY_TAGS = (
@@ -517,6 +533,62 @@ TABLES: dict[str, Table] = {
             id_prefix="ans",
         ),
         Table(
+            "goals",
+            _columns(
+                "id, issue_id, kind, target, race, starts_on, due, description, active, "
+                "created_at, created_by, updated_at",
+                id=_key("id"),
+                issue_id=_key("issue_id"),
+                kind=_choice("kind", GOAL_KIND),
+                starts_on=Column("starts_on", Kind.DATE),
+                due=Column("due", Kind.DATE),
+                active=_ACTIVE,
+                **_STAMPS,
+            ),
+            governance=EVERYONE,
+            id_prefix="goal",
+        ),
+        Table(
+            "framing",
+            _columns(
+                "id, priority, issue_id, text, active, created_at, created_by, updated_at",
+                id=_key("id"),
+                issue_id=_key("issue_id"),
+                active=_ACTIVE,
+                **_STAMPS,
+            ),
+            governance=EVERYONE,
+            id_prefix="frm",
+        ),
+        Table(
+            "planned_meetings",
+            _columns(
+                "id, candidate_id, date, partner_id, planned_by, objectives, visibility, "
+                "created_at, created_by, updated_at",
+                id=_key("id"),
+                candidate_id=_key("candidate_id"),
+                date=Column("date", Kind.DATE),
+                partner_id=_key("partner_id"),
+                visibility=_VISIBILITY,
+                **_STAMPS,
+            ),
+            governance=OWN_VISIBILITY,
+            id_prefix="plan",
+        ),
+        Table(
+            "reminders",
+            _columns(
+                "id, email, day, items, sent_at",
+                id=_key("id"),
+                email=_key("email"),
+                day=Column("day", Kind.DATE),
+                items=Column("items", Kind.LIST),
+                sent_at=Column("sent_at", Kind.TIMESTAMP),
+            ),
+            governance=Governance(Rule.ADMINS),
+            id_prefix="rem",
+        ),
+        Table(
             "members",
             _columns(
                 "email, name, partner_id, role, active",
@@ -557,6 +629,8 @@ DEPENDENCY_ORDER = (
     "partners",
     "issues",
     "candidates",
+    "goals",
+    "framing",
     "members",
     "questionnaires",
     "questions",
@@ -567,6 +641,8 @@ DEPENDENCY_ORDER = (
     "commitments",
     "updates",
     "actions",
+    "planned_meetings",
+    "reminders",
     "audit",
 )
 
