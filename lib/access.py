@@ -2,7 +2,8 @@
 
 Roles build on each other:
 - viewer: public and coalition records, read-only;
-- advocate: also files reports, and sees the restricted reports they wrote;
+- advocate: also files reports, sees the restricted reports they wrote, and updates the
+  follow-ups they own (their commitments' statuses, their actions);
 - staff: sees everything, updates commitments and their statuses;
 - admin: also settings, members and the data source.
 """
@@ -14,13 +15,15 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from lib import schema, visibility
+from lib import coalition, schema, visibility
 from lib.store import Store, StoreError
 
 ROLES = ("viewer", "advocate", "staff", "admin")
 # The least role each action needs.
 NEEDS = {
     "file reports": "advocate",
+    # Only what the writer owns, checked against the record as stored when the write is made.
+    "update own follow-ups": "advocate",
     "update commitments": "staff",
     "manage questionnaires": "staff",
     "see restricted records": "staff",
@@ -81,7 +84,7 @@ def visible_for(tables: Mapping[str, pd.DataFrame], member: Member) -> dict[str,
     """Every table as this member may see it. Pages, charts, exports, digests and calendars all
     start from this; nothing reads the store's tables unfiltered for display."""
     return visibility.visible_tables(
-        tables,
+        coalition.available_tables(tables),
         visibility.EVERYTHING if member.may("see restricted records") else visibility.COALITION,
         author=member.email if member.may("file reports") else None,
         admin=member.may("change settings"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -28,6 +29,17 @@ class Settings:
         return self.tax_status == "501(c)(3)"
 
     @property
+    def may_endorse(self) -> bool:
+        """Endorsements are for a coalition that has said its tax status and is not a
+        501(c)(3); a blank or unreadable tax status keeps them off."""
+        return self.tax_status in TAX_STATUSES and not self.nonpartisan
+
+    @property
+    def capabilities(self) -> frozenset[str]:
+        """The optional features this coalition has (see ``schema.Table.capability``)."""
+        return frozenset({schema.ENDORSEMENTS}) if self.may_endorse else frozenset()
+
+    @property
     def shows_scorecard(self) -> bool:
         """Ranking candidates is only for a coalition that has said it may endorse (a tax status
         other than 501(c)(3)) and has turned it on; a hand-edited sheet cannot switch it on for
@@ -47,10 +59,26 @@ class Settings:
 
 
 def settings_of(tables: dict[str, pd.DataFrame]) -> Settings:
-    stored = dict(
-        zip(tables["settings"]["key"].tolist(), tables["settings"]["value"].tolist(), strict=True)
-    )
+    stored: dict[str, str] = {}
+    conflicting = set()
+    for key, value in zip(tables["settings"]["key"], tables["settings"]["value"], strict=True):
+        if stored.setdefault(key, value) != value:
+            conflicting.add(key)
+    # A setting typed twice with two values is unreadable: blank, which turns features off.
+    stored.update(dict.fromkeys(conflicting, ""))
     return Settings(**{name: stored.get(name, "") for name in Settings.__dataclass_fields__})
+
+
+def available_tables(tables: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The tables with those of features this coalition does not have emptied: rows typed by
+    hand into an endorsement tab of a 501(c)(3) count for nothing anywhere."""
+    has = settings_of(tables).capabilities if "settings" in tables else frozenset()
+    return {
+        name: frame.iloc[0:0]
+        if name in schema.TABLES and schema.table(name).capability not in ("", *has)
+        else frame
+        for name, frame in tables.items()
+    }
 
 
 def save_setting(store: Store, name: str, value: str, author: str, current: pd.DataFrame) -> None:

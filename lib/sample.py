@@ -23,9 +23,12 @@ from lib.store.sql import PROJECT_ROOT
 
 SAMPLE_DIR = PROJECT_ROOT / "data" / "sample"
 # The tables the sample has, in the order that never leaves rows pointing at nothing.
-# Settings, reminders sent and the audit are the coalition's own history, never sample data.
+# Settings, reminders sent and the audit are the coalition's own history, never sample data;
+# the sample's tax status is not set, so it has no endorsements either.
 LOAD_ORDER = tuple(
-    name for name in schema.DEPENDENCY_ORDER if name not in ("settings", "reminders", "audit")
+    name
+    for name in schema.DEPENDENCY_ORDER
+    if name not in ("settings", "reminders", "audit") and not schema.table(name).capability
 )
 CORE_TABLES = ("candidates", "issues", "partners", "interactions", "commitments")
 

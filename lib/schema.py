@@ -167,6 +167,61 @@ INVITATION_STATUS = Choices(
 )
 ANSWER_STATE = Choices({"draft": "Draft", "original": "Submitted", "amendment": "Amendment"})
 ROLE = Choices({"viewer": "Viewer", "advocate": "Advocate", "staff": "Staff", "admin": "Admin"})
+RACE_DECISION = Choices(
+    {"engaging": "We are engaging", "not_this_cycle": "Not this cycle"},
+    aliases={"Engaging": "engaging", "Yes": "engaging", "No": "not_this_cycle"},
+)
+ENDORSEMENT_STEP = Choices(
+    {
+        "prepare": "Prepare",
+        "research": "Research",
+        "invite": "Questionnaires and Q&A invitations out",
+        "review": "Review",
+        "vote": "Vote",
+        "announce": "Announce",
+    }
+)
+OFFER = Choices(
+    {
+        "questionnaire": "Questionnaire",
+        "qa_session": "Q&A session",
+        "pledge": "Pledge",
+        "other": "Other",
+    },
+    aliases={"Q&A": "qa_session", "Interview": "qa_session"},
+)
+OFFER_RESPONSE = Choices(
+    {
+        "no_response": "No response yet",
+        "accepted": "Accepted",
+        "completed": "Completed",
+        "declined": "Declined",
+    }
+)
+RESEARCH_TOPIC = Choices(
+    {
+        "cash_on_hand": "Cash on hand",
+        "small_dollar_share": "Share of small-dollar donations",
+        "rejects_corporate_pac": "Rejects corporate PAC money",
+        "polling": "Polling",
+        "past_vote": "Past vote",
+        "endorsement": "Other endorsement",
+        "note": "Note",
+    }
+)
+VOTE_METHOD = Choices(
+    {
+        "two_thirds": "Two-thirds",
+        "sixty_percent": "60% with a minimum turnout",
+        "majority": "Simple majority",
+        "plurality": "Plurality",
+        "consensus": "Consensus",
+    }
+)
+VOTE_STATUS = Choices({"open": "Open", "closed": "Closed", "cancelled": "Cancelled"})
+VOTE_OUTCOME = Choices(
+    {"endorsed": "Endorsed", "no_endorsement": "No endorsement", "runoff": "Runoff needed"}
+)
 GOAL_KIND = Choices(
     {
         "candidates_supporting": "Candidates at Supports or better",
@@ -257,6 +312,8 @@ class Governance:
 
 
 OWN_VISIBILITY = Governance(Rule.OWN_VISIBILITY)
+#: the capability of endorsement tables: never for a 501(c)(3) (see lib.coalition)
+ENDORSEMENTS = "endorsements"
 EVERYONE = Governance(Rule.EVERYONE)
 
 
@@ -267,6 +324,8 @@ class Table:
     governance: Governance
     key: str | None = "id"
     id_prefix: str = ""
+    #: a feature only some coalitions have (``ENDORSEMENTS``): its rows count for nobody else
+    capability: str = ""
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -589,6 +648,125 @@ TABLES: dict[str, Table] = {
             id_prefix="rem",
         ),
         Table(
+            "races",
+            _columns(
+                "id, office, district, election_date, stage, decision, capacity_note, "
+                "created_at, created_by, updated_at",
+                id=_key("id"),
+                election_date=Column("election_date", Kind.DATE),
+                stage=_choice("stage", STAGE),
+                decision=_choice("decision", RACE_DECISION),
+                **_STAMPS,
+            ),
+            governance=EVERYONE,
+            id_prefix="race",
+            capability=ENDORSEMENTS,
+        ),
+        Table(
+            "endorsement_steps",
+            _columns(
+                "id, race_id, step, title, due, owner, done, created_at, created_by, updated_at",
+                id=_key("id"),
+                race_id=_key("race_id"),
+                step=_choice("step", ENDORSEMENT_STEP),
+                due=Column("due", Kind.DATE),
+                done=Column("done", Kind.BOOL, default=False),
+                **_STAMPS,
+            ),
+            governance=EVERYONE,
+            id_prefix="step",
+            capability=ENDORSEMENTS,
+        ),
+        Table(
+            "offers",
+            _columns(
+                "id, race_id, candidate_id, offer, offered_on, response, responded_on, notes, "
+                "created_at, created_by, updated_at",
+                id=_key("id"),
+                race_id=_key("race_id"),
+                candidate_id=_key("candidate_id"),
+                offer=_choice("offer", OFFER),
+                offered_on=Column("offered_on", Kind.DATE),
+                response=_choice("response", OFFER_RESPONSE, "no_response"),
+                responded_on=Column("responded_on", Kind.DATE),
+                **_STAMPS,
+            ),
+            governance=EVERYONE,
+            id_prefix="ofr",
+            capability=ENDORSEMENTS,
+        ),
+        Table(
+            "research",
+            _columns(
+                "id, candidate_id, topic, value, source_url, as_of, notes, visibility, "
+                "created_at, created_by, updated_at",
+                id=_key("id"),
+                candidate_id=_key("candidate_id"),
+                topic=_choice("topic", RESEARCH_TOPIC, "note"),
+                as_of=Column("as_of", Kind.DATE),
+                visibility=_VISIBILITY,
+                **_STAMPS,
+            ),
+            governance=OWN_VISIBILITY,
+            id_prefix="rsc",
+            capability=ENDORSEMENTS,
+        ),
+        Table(
+            "votes",
+            _columns(
+                "id, race_id, round, candidate_ids, method, min_turnout, anonymous, "
+                "no_endorsement_option, eligible, closes_at, pledge, status, outcome, winner, "
+                "counts, reasons, previous_vote_id, opened_by, closed_at, created_at, "
+                "created_by, updated_at",
+                id=_key("id"),
+                race_id=_key("race_id"),
+                candidate_ids=Column("candidate_ids", Kind.LIST),
+                method=_choice("method", VOTE_METHOD),
+                # A ballot's secrecy is only dropped by a clear "no": unreadable means anonymous.
+                anonymous=Column("anonymous", Kind.BOOL, default=True, unreadable=True),
+                no_endorsement_option=Column("no_endorsement_option", Kind.BOOL, default=True),
+                eligible=Column("eligible", Kind.LIST),
+                closes_at=Column("closes_at", Kind.TIMESTAMP),
+                pledge=Column("pledge", Kind.BOOL, default=False),
+                # A vote nobody can tell is open takes no ballots.
+                status=_choice("status", VOTE_STATUS, "closed"),
+                outcome=_choice("outcome", VOTE_OUTCOME),
+                winner=_key("winner"),
+                previous_vote_id=_key("previous_vote_id"),
+                opened_by=_key("opened_by"),
+                closed_at=Column("closed_at", Kind.TIMESTAMP),
+                **_STAMPS,
+            ),
+            governance=EVERYONE,
+            id_prefix="vote",
+            capability=ENDORSEMENTS,
+        ),
+        Table(
+            # No voter and no time on an anonymous ballot: nothing stored links it to a member.
+            "ballots",
+            _columns(
+                "id, vote_id, choice, voter, pledge",
+                id=_key("id"),
+                vote_id=_key("vote_id"),
+                choice=_key("choice"),
+                voter=_key("voter"),
+                pledge=Column("pledge", Kind.BOOL, default=False),
+            ),
+            governance=Governance(Rule.ADMINS),
+            id_prefix="blt",
+            capability=ENDORSEMENTS,
+        ),
+        Table(
+            # Who has voted, so nobody votes twice; it says nothing of what they chose.
+            "voters",
+            _columns(
+                "id, vote_id, voter", id=_key("id"), vote_id=_key("vote_id"), voter=_key("voter")
+            ),
+            governance=Governance(Rule.ADMINS),
+            id_prefix="vtr",
+            capability=ENDORSEMENTS,
+        ),
+        Table(
             "members",
             _columns(
                 "email, name, partner_id, role, active",
@@ -642,6 +820,13 @@ DEPENDENCY_ORDER = (
     "updates",
     "actions",
     "planned_meetings",
+    "races",
+    "endorsement_steps",
+    "offers",
+    "research",
+    "votes",
+    "ballots",
+    "voters",
     "reminders",
     "audit",
 )

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 import streamlit as st
 
-from lib import access, digest, health, schema, visibility
+from lib import access, coalition, digest, health, schema, visibility
 from lib.sample import load_sample, sample_tables
 from lib.schema import Rule
 from lib.store.sheets import SheetStore
@@ -92,6 +92,8 @@ def test_every_table_of_the_contract_is_filtered_for_a_viewer() -> None:
         rule = schema.table(name).governance.rule
         if rule not in (Rule.OWN_VISIBILITY, Rule.EVERYONE):
             tables[name] = _frame(name, [_hidden_row(name, tables)])
+    # A coalition that may endorse, so that the endorsement tables take part too.
+    tables["settings"] = _frame("settings", [{"key": "tax_status", "value": "501(c)(4)"}])
     shown = access.visible_for(tables, VIEWER)
     for name, spec in schema.TABLES.items():
         if spec.governance.rule is Rule.EVERYONE:
@@ -288,3 +290,28 @@ def test_a_restricted_row_copied_on_the_sheet_shows_its_history_to_no_viewer(
     assert not [note for note in notes if note[:30] in everything_shown(at)]
     admin = app("pages/settings_data.py", sheet_secrets(key))
     assert original[0] in everything_shown(admin)
+
+
+@pytest.mark.parametrize("tax_status", ["501(c)(3)", "", "a charity, I think"])
+def test_rows_typed_into_endorsement_tabs_count_for_nothing_without_endorsements(
+    tax_status: str,
+) -> None:
+    """A 501(c)(3), or a coalition whose tax status cannot be read, has no endorsements: rows
+    typed by hand into those tabs reach nobody, admins included."""
+    tables = _empty_tables()
+    tables["settings"] = _frame("settings", [{"key": "tax_status", "value": tax_status}])
+    tables["races"] = _frame("races", [{"id": "race-typed", "office": "Mayor"}])
+    tables["votes"] = _frame("votes", [{"id": "vote-typed", "status": "open"}])
+    admin = access.Member("a@example.org", "A", "admin")
+    shown = access.visible_for(tables, admin)
+    assert shown["races"].empty and shown["votes"].empty
+    assert list(shown["races"].columns) == list(tables["races"].columns)
+
+
+def test_a_tax_status_typed_twice_with_two_values_turns_endorsements_off() -> None:
+    tables = _empty_tables()
+    tables["settings"] = _frame(
+        "settings",
+        [{"key": "tax_status", "value": "501(c)(4)"}, {"key": "tax_status", "value": "501(c)(3)"}],
+    )
+    assert not coalition.settings_of(tables).may_endorse
