@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test lint bench loadtest demo clean
+.PHONY: run test lint bench loadtest demo remind clean
 
 $(VENV)/.app-installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ run: $(VENV)/.app-installed
 
 demo: $(VENV)/.app-installed
 	$(PY) -m lib.sample
+
+# Reminder emails, for a daily cron job; `make remind ARGS=--dry-run` prints them instead.
+remind: $(VENV)/.app-installed
+	$(PY) -m lib.remind $(ARGS)
 
 lint: $(VENV)/.dev-installed
 	$(PY) -m ruff check .

@@ -26,6 +26,10 @@ NEEDS = {
     "update own follow-ups": "advocate",
     "update commitments": "staff",
     "manage questionnaires": "staff",
+    # Endorsements (only for a coalition that may make them): every member reads the process,
+    # staff keep it (races, timeline, offers, research).
+    "see endorsements": "viewer",
+    "run endorsements": "staff",
     "see restricted records": "staff",
     "change settings": "admin",
 }

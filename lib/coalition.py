@@ -74,11 +74,19 @@ def available_tables(tables: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFra
     hand into an endorsement tab of a 501(c)(3) count for nothing anywhere."""
     has = settings_of(tables).capabilities if "settings" in tables else frozenset()
     return {
-        name: frame.iloc[0:0]
+        name: _emptied(frame)
         if name in schema.TABLES and schema.table(name).capability not in ("", *has)
         else frame
         for name, frame in tables.items()
     }
+
+
+def _emptied(frame: pd.DataFrame) -> pd.DataFrame:
+    """No rows, and nothing to report: a missing tab or an unreadable cell of a feature the
+    coalition does not have is no problem of theirs (and would name the feature)."""
+    empty = frame.iloc[0:0].copy()
+    empty.attrs = {**frame.attrs, "problems": []}
+    return empty
 
 
 def save_setting(store: Store, name: str, value: str, author: str, current: pd.DataFrame) -> None:

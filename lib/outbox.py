@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from lib import access, localdb, schema
+from lib import access, localdb, owners, schema
 from lib.store import Edit, Store, StoreError, UnavailableError
 
 _LOG = logging.getLogger(__name__)
@@ -70,16 +70,24 @@ def check_op(email: str, action: str) -> dict[str, Any]:
     return {"op": "check", "email": email, "action": action}
 
 
+def owner_op(email: str, table: str, record_id: str) -> dict[str, Any]:
+    """A check, made like :func:`check_op`, that the record is still owned by this member: for
+    writes a member may make only to what they own."""
+    return {"op": "owner", "email": email, "table": table, "id": record_id}
+
+
 def apply_ops(store: Store, ops: Sequence[dict[str, Any]]) -> None:
     """Every write of one change, as one atomic store write: a report, or a status update with
     its history and audit rows, lands whole or not at all, and a retry adds nothing twice.
 
-    The permission checks among ``ops`` are made first, from a fresh read of the members;
-    :class:`lib.access.NotAllowed` stops the write.
+    The permission checks among ``ops`` are made first, from a fresh read of the members (and,
+    for an ownership check, of the record); :class:`lib.access.NotAllowed` stops the write.
     """
     for op in ops:
         if op["op"] == "check":
             access.authorise(store, op["email"], op["action"])
+        elif op["op"] == "owner":
+            owners.verify_owner(store, op["email"], op["table"], op["id"])
     edits = [
         Edit(op["table"], op["id"], op["changes"], op["expected_updated_at"])
         for op in ops

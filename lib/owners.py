@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 
+from lib.access import NotAllowed
 from lib.names import fold_name
+from lib.store import Store
 
 _EMAIL = re.compile(r"[^@\s<>()]+@[^@\s<>()]+\.[^@\s<>()]+")
 
@@ -43,7 +46,7 @@ def people(members: pd.DataFrame, partners: pd.DataFrame | None = None) -> list[
     return list(found.values())
 
 
-def shared_names(everyone: list[Person]) -> frozenset[str]:
+def shared_names(everyone: Sequence[Person]) -> frozenset[str]:
     """Folded names that more than one person has: on their own they name nobody for sure."""
     counts = Counter(fold_name(person.name) for person in everyone)
     return frozenset(name for name, count in counts.items() if count > 1)
@@ -76,7 +79,7 @@ def _owner_key(owner: str) -> str:
     return text.lower() if _EMAIL.fullmatch(text) else fold_name(text)
 
 
-def owned_by(owners: pd.Series, person: Person, everyone: list[Person]) -> pd.Series:
+def owned_by(owners: pd.Series, person: Person, everyone: Sequence[Person]) -> pd.Series:
     """Which owner cells name ``person``: their email, their name (unless another person has
     the same name) or the two together as :func:`label` writes them."""
     others = [someone for someone in everyone if someone.email.lower() != person.email.lower()]
@@ -84,7 +87,7 @@ def owned_by(owners: pd.Series, person: Person, everyone: list[Person]) -> pd.Se
     return owners.map(lambda owner: _owner_key(owner) in keys).astype(bool)
 
 
-def person_for(owner: str, everyone: list[Person]) -> Person | None:
+def person_for(owner: str, everyone: Sequence[Person]) -> Person | None:
     """The one person an owner cell names, or None (blank, unknown or ambiguous). An owner typed
     as an email address is that address, even for someone without an account."""
     key = _owner_key(owner)
@@ -97,3 +100,27 @@ def person_for(owner: str, everyone: list[Person]) -> Person | None:
     if not found and _EMAIL.fullmatch(owner.strip()):
         return Person(owner.strip(), owner.strip())
     return None
+
+
+def with_email(email: str, everyone: Sequence[Person]) -> Person | None:
+    """The person with this email address (any case), if there is one."""
+    wanted = email.strip().lower()
+    return next((person for person in everyone if person.email.lower() == wanted), None)
+
+
+def verify_owner(store: Store, email: str, table: str, record_id: str) -> None:
+    """Raise :class:`lib.access.NotAllowed` unless the record's owner, as stored right now, is
+    the member with this email. Made when a write is made (lib.outbox), so a follow-up handed to
+    someone else meanwhile cannot be changed by its former owner. A record that is gone is left
+    to the write itself, which reports it."""
+    records = store.read_fresh(table)
+    found = records[records["id"] == record_id]
+    if found.empty:
+        return
+    everyone = people(store.read_fresh("members"), store.read_fresh("partners"))
+    person = with_email(email, everyone) or Person(email, email)
+    if not owned_by(found["owner"], person, everyone).all():
+        raise NotAllowed(
+            "This is no longer yours to update: its owner was changed, so this was not saved. "
+            "Staff can update it, or ask them to make you its owner again."
+        )

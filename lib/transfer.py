@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
 import pandas as pd
 
-from lib import schema
+from lib import coalition, schema
 from lib.export import xlsx_bytes
 from lib.store import ConfigError, Store, StoreError, UnavailableError
 from lib.store.sheets import SheetAccessError, SheetNotFoundError, spreadsheet_key
@@ -49,11 +49,14 @@ def tables_of(source: Store | Tables, *, fresh: bool = False) -> dict[str, pd.Da
     return dict(source)
 
 
-def missing_structure(tables: Tables) -> tuple[list[str], dict[str, list[str]]]:
-    """(tables whose tab is missing, {table: its missing columns}), from what reading reported."""
+def missing_structure(
+    tables: Tables, wanted: Iterable[str] = COPY_ORDER
+) -> tuple[list[str], dict[str, list[str]]]:
+    """(tables whose tab is missing, {table: its missing columns}), from what reading reported,
+    among the ``wanted`` tables (see :func:`tables_for`)."""
     missing_tabs: list[str] = []
     missing_columns: dict[str, list[str]] = {}
-    for name in schema.TABLES:
+    for name in wanted:
         frame = tables.get(name)
         if frame is None:
             missing_tabs.append(name)
@@ -66,8 +69,16 @@ def missing_structure(tables: Tables) -> tuple[list[str], dict[str, list[str]]]:
     return missing_tabs, missing_columns
 
 
+def tables_for(tables: Tables) -> tuple[str, ...]:
+    """The tables this coalition has, in copy order. Those of a feature it does not have (the
+    endorsement tables, for a 501(c)(3) or a coalition that has not said its tax status) are
+    left out of its counts, copies and backups, with any rows typed into them by hand."""
+    has = coalition.settings_of(dict(tables)).capabilities if "settings" in tables else frozenset()
+    return tuple(name for name in COPY_ORDER if schema.table(name).capability in ("", *has))
+
+
 def record_counts(tables: Tables) -> dict[str, int]:
-    return {name: len(tables[name]) for name in COPY_ORDER if name in tables}
+    return {name: len(tables[name]) for name in tables_for(tables) if name in tables}
 
 
 def is_empty(tables: Tables) -> bool:
@@ -178,7 +189,7 @@ def plan_copy(source_tables: Tables, target_tables: Tables) -> dict[str, int]:
     """How many rows of each table the copy would add to the target."""
     return {
         name: len(_to_copy(name, source_tables[name], target_tables[name])[0])
-        for name in COPY_ORDER
+        for name in tables_for(source_tables)
     }
 
 
@@ -192,18 +203,17 @@ def preview(
 
     Rows that cannot be copied are listed in ``attrs["skipped"]``.
     """
-    planned = {
-        name: _to_copy(name, source_tables[name], target_tables[name]) for name in COPY_ORDER
-    }
+    names = tables_for(source_tables)
+    planned = {name: _to_copy(name, source_tables[name], target_tables[name]) for name in names}
     frame = pd.DataFrame(
         {
-            "Table": list(COPY_ORDER),
-            source_label: [len(source_tables[name]) for name in COPY_ORDER],
-            target_label: [len(target_tables[name]) for name in COPY_ORDER],
-            "To copy": [len(planned[name][0]) for name in COPY_ORDER],
+            "Table": list(names),
+            source_label: [len(source_tables[name]) for name in names],
+            target_label: [len(target_tables[name]) for name in names],
+            "To copy": [len(planned[name][0]) for name in names],
         }
     )
-    frame.attrs["skipped"] = [skip for name in COPY_ORDER for skip in planned[name][1]]
+    frame.attrs["skipped"] = [skip for name in names for skip in planned[name][1]]
     return frame
 
 
@@ -231,17 +241,18 @@ def copy(
     """
     source_tables = tables_of(source, fresh=True)
     target_tables = tables_of(target, fresh=True)
+    names = tables_for(source_tables)
     work = {}
     report = CopyReport()
-    for name in COPY_ORDER:
+    for name in names:
         records, skipped = rows_to_copy(name, source_tables[name], target_tables[name])
         work[name] = records
         report.skipped.extend(skipped)
     total = sum(len(records) for records in work.values())
     done = 0
     if progress:
-        progress(0, total, COPY_ORDER[0])
-    for name in COPY_ORDER:
+        progress(0, total, names[0])
+    for name in names:
         records = work[name]
         report.copied[name] = 0
         for start in range(0, len(records), batch_rows):
@@ -259,7 +270,7 @@ def verify(source: Store | Tables, target: Store | Tables) -> dict[str, list[str
     """Per table, the keys of source rows that are not in the target (empty lists: all there)."""
     source_tables, target_tables = tables_of(source, fresh=True), tables_of(target, fresh=True)
     missing = {}
-    for name in COPY_ORDER:
+    for name in tables_for(source_tables):
         present = set(_keys(name, target_tables[name]))
         wanted = [key for key in _keys(name, source_tables[name]) if key]
         missing[name] = sorted({key for key in wanted if key not in present})
@@ -304,8 +315,11 @@ def open_sheet(secrets: Mapping[str, Any], url: str) -> Store:
     return _sheet_store({**gsheets_settings(secrets), "spreadsheet": url.strip()})
 
 
-def check_connection(secrets: Mapping[str, Any], url: str) -> Connection:
-    """Open the sheet at ``url`` and read its tabs; a plain answer either way."""
+def check_connection(
+    secrets: Mapping[str, Any], url: str, wanted: Iterable[str] = COPY_ORDER
+) -> Connection:
+    """Open the sheet at ``url`` and read its tabs; a plain answer either way. Only the
+    ``wanted`` tables (those of the coalition moving in, see :func:`tables_for`) are looked for."""
     url = url.strip()
     email = service_account_email(secrets)
     if not url:
@@ -341,8 +355,9 @@ def check_connection(secrets: Mapping[str, Any], url: str) -> Connection:
         return Connection(False, f"Google Sheets did not answer. {error}")
     except StoreError as error:
         return Connection(False, f"The sheet could not be opened. {error}")
-    missing_tabs, missing_columns = missing_structure(tables)
-    if set(missing_tabs) == set(schema.TABLES):
+    wanted = tuple(wanted)
+    missing_tabs, missing_columns = missing_structure(tables, wanted)
+    if set(missing_tabs) == set(wanted):
         state = "It has none of the app's tabs yet: create them below."
     elif missing_tabs or missing_columns:
         state = "Some of the app's tabs or columns are missing: create them below."
@@ -385,7 +400,7 @@ def backup_bytes(tables: Tables) -> bytes:
     CR, vertical tab (Word's Shift+Enter) and form feed come back as line feeds, and the other
     control characters are left out, so a stray one never stops the backup being made.
     """
-    return xlsx_bytes({name: text_frame(name, tables[name]) for name in COPY_ORDER})
+    return xlsx_bytes({name: text_frame(name, tables[name]) for name in tables_for(tables)})
 
 
 def _text(value: Any) -> str:
@@ -430,7 +445,9 @@ def read_backup(data: bytes) -> dict[str, pd.DataFrame]:
         for name in COPY_ORDER:
             sheet = sheets.get(schema.fold(name))
             if sheet is None:
-                missing_tabs.append(name)
+                # A coalition without the feature has no sheet for its tables: none is needed.
+                if not schema.table(name).capability:
+                    missing_tabs.append(name)
                 continue
             grid = [[_text(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
             header = grid[0] if grid else []
@@ -455,6 +472,7 @@ def read_backup(data: bytes) -> dict[str, pd.DataFrame]:
             + ". Restore a backup downloaded from this page, with every sheet and column."
         )
     tables = {}
-    for name, grid in grids.items():
+    for name in COPY_ORDER:
+        grid = grids.get(name) or [list(_columns(name))]
         tables[name] = schema.normalise_rows(name, grid[0], grid[1:])
     return tables

@@ -137,8 +137,12 @@ def sheet_section(store: Store | None, secrets: dict) -> None:
             key="settings.sheet.url",
             placeholder="https://docs.google.com/spreadsheets/d/…/edit",
         ).strip()
+        wanted = _tables_moving(store)
         if st.button("Test connection", key="settings.sheet.test"):
-            state["settings.sheet.connection"] = (url, transfer.check_connection(secrets, url))
+            state["settings.sheet.connection"] = (
+                url,
+                transfer.check_connection(secrets, url, wanted),
+            )
         tested = state.get("settings.sheet.connection")
         connection = tested[1] if tested and tested[0] == url else None
         if connection is not None:
@@ -166,7 +170,10 @@ def sheet_section(store: Store | None, secrets: dict) -> None:
                 "The tabs could not be created: {}",
                 key="settings.sheet.create",
             ):
-                state["settings.sheet.connection"] = (url, transfer.check_connection(secrets, url))
+                state["settings.sheet.connection"] = (
+                    url,
+                    transfer.check_connection(secrets, url, wanted),
+                )
                 st.rerun()
         else:
             st.markdown("The sheet has every tab and column the app needs.")
@@ -195,6 +202,14 @@ def sheet_section(store: Store | None, secrets: dict) -> None:
                 "This server also sets the TRACKER_DATABASE_URL environment variable, which "
                 "overrides secrets.toml: unset it too."
             )
+
+
+def _tables_moving(store: Store | None) -> tuple[str, ...]:
+    """The tables the coalition would bring to a new sheet (all of them if it cannot be read)."""
+    try:
+        return transfer.tables_for(store.read_all()) if store else transfer.COPY_ORDER
+    except StoreError:
+        return transfer.COPY_ORDER
 
 
 def to_sql_section(store: Store) -> None:

@@ -8,14 +8,15 @@ import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pandas as pd
 import streamlit as st
 
-from lib import access, drafts, outbox, schema, visibility
+from lib import access, drafts, outbox, owners, schema, visibility
+from lib.my_followups import mine
 from lib.store import Store, StoreError, open_store
 from lib.store.sql import PROJECT_ROOT
 from lib.text import Markdown, md
@@ -223,6 +224,48 @@ def derived(compute: Callable[..., T], *args: Hashable, shared_screen: bool = Fa
     what = (compute.__code__.co_filename, compute.__qualname__)
     key = (store().identity, number, _viewer(), shared_screen, what, args)
     return _keep(key, lambda: compute(_visible(number, frames, shared_screen), *args))
+
+
+def people() -> tuple[owners.Person, ...]:
+    """Everyone an owner cell can name (active members, partners' contacts), from the whole
+    snapshot: members are listed to admins only, so these names and addresses are for matching
+    owners and never to be shown."""
+    number, frames = _all_tables(quiet=True)
+
+    def build() -> tuple[owners.Person, ...]:
+        return tuple(owners.people(frames["members"], frames["partners"]))
+
+    return build() if number is None else _keep((store().identity, number, "people"), build)
+
+
+def owner_choices() -> list[str]:
+    """The owners a form offers: the coalition's active members, by name."""
+    number, frames = _all_tables(quiet=True)
+
+    def build() -> list[str]:
+        return owners.choices(frames["members"])
+
+    if number is None:
+        return build()
+    return list(_keep((store().identity, number, "owner choices"), build))
+
+
+def follow_ups_title(current: access.Member | None) -> str:
+    """My follow-ups' name in the navigation, with how many of the signed-in member's items are
+    overdue or due within a week. Nobody's with sign-in off: the local admin is no owner."""
+    if current is None or current is access.LOCAL:
+        return mine.page_name(None)
+    # Before every page: one read of the snapshot, and the count kept until the data changes.
+    number, frames = _all_tables(quiet=True)
+    today = date.today()
+
+    def count() -> int:
+        return mine.member_due_count(frames, current, today)
+
+    if number is None:
+        return mine.page_name(count())
+    key = (store().identity, number, current, "follow-ups due", today)
+    return mine.page_name(_keep(key, count))
 
 
 def _viewer() -> access.Member:

@@ -99,7 +99,7 @@ def _rows_to_keep(
 ) -> pd.Series | None:
     """A mask of the rows this audience may see, or None for all of them."""
     rule, links = spec.governance.rule, spec.governance.links
-    if rule is Rule.EVERYONE:
+    if rule is Rule.EVERYONE or frame.empty:  # an empty table has nothing to hide, and is common
         return None
     if rule is Rule.ADMINS:
         return pd.Series(admin, index=frame.index, dtype=bool)

@@ -4,6 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from lib import analytics, charts, coalition, followup, schema, text, ui
+from lib.briefing import screen as briefing
+from lib.endorsements import vote_screen
 from lib.questionnaires import compare
 
 ui.page_frame()
@@ -25,6 +27,7 @@ def show_profile(candidate: pd.Series) -> None:
         "incumbent" if candidate["incumbent"] else "",
     ]
     st.caption(ui.md("{}", " · ".join(fact for fact in facts if fact)))
+    vote_screen.endorsement_note(candidate["id"], tables)
     website = text.safe_url(candidate["website"])
     if website:  # a link button takes the address as data, never as Markdown
         st.link_button("Campaign website", website, icon=":material/open_in_new:")
@@ -32,6 +35,12 @@ def show_profile(candidate: pd.Series) -> None:
         st.markdown(ui.md("**Their priorities:** {}", candidate["priorities"]))
     if candidate["notes"]:
         st.markdown(ui.md("{}", candidate["notes"]))
+    st.page_link(
+        "pages/candidates.py",
+        label="Briefing before a meeting",
+        icon=":material/assignment:",
+        query_params={"candidate": candidate["id"], "view": "brief"},
+    )
     st.page_link(
         "pages/report.py",
         label="File a report about this candidate",
@@ -154,7 +163,14 @@ if chosen:
         )
         st.page_link("pages/candidates.py", label="See all candidates")
         st.stop()
-    show_profile(match.iloc[0])
+    briefing_view = st.query_params.get("view") == "brief"
+    # A link to the page already open changes the view but not the address bar: said here, so
+    # that a reload or a copied address opens what is on screen.
+    st.query_params.from_dict({"candidate": chosen, **({"view": "brief"} if briefing_view else {})})
+    if briefing_view:
+        briefing.show(match.iloc[0], tables)
+    else:
+        show_profile(match.iloc[0])
     st.stop()
 
 st.title("Candidates")

@@ -5,7 +5,7 @@ from datetime import date
 
 import streamlit as st
 
-from lib import access, coalition, drafts, outbox, report, schema, ui
+from lib import access, coalition, drafts, hosting_screen, outbox, report, schema, ui
 from lib.store import StoreError
 from lib.text import join
 
@@ -128,7 +128,8 @@ def open_draft(wanted: str | None) -> None:
     kept = ui.report_drafts().find(*draft_place(), wanted) if wanted else None
     if kept is not None:
         state.update(kept.values)
-        state[key("resumed")] = kept.saved_at
+        if not state.pop(key("planned"), False):  # a briefing's plan was never typed here
+            state[key("resumed")] = kept.saved_at
     sent = sent_before(wanted) if wanted else None
     if sent is None:
         return
@@ -273,6 +274,8 @@ def queued_status() -> None:
         "lost, and it will not be sent twice.",
         icon=":material/cloud_sync:",
     )
+    if note := hosting_screen.outbox_note():
+        st.caption(ui.md("{}", note))
     st.button("Try sending now", on_click=send_waiting, icon=":material/sync:")
 
 
@@ -292,6 +295,23 @@ def start_over() -> None:
     for name in [name for name in state if str(name).startswith(PREFIX)]:
         del state[name]
     st.query_params.pop("draft", None)  # names the report just sent; the next gets its own
+
+
+def owner_choice(label: ui.Markdown, widget: str, choices: list[str]) -> None:
+    """Who follows up: one of the coalition's members, or a name typed for someone without an
+    account. A name typed before (a kept draft, a name not on the list) stays on offer, so a
+    restored draft shows it."""
+    typed = state.get(widget)
+    if typed == "":  # a draft kept before owners were chosen from a list: nobody yet
+        state[widget] = typed = None
+    st.selectbox(
+        ui.md("{}", label),
+        choices if typed is None or typed in choices else [*choices, typed],
+        index=None,
+        key=widget,
+        accept_new_options=True,
+        placeholder="Choose a member or type a name",
+    )
 
 
 def add_outcome(kind: str) -> None:
@@ -365,6 +385,7 @@ candidate_labels = {
 }
 issue_names = dict(zip(issues["id"], issues["name"], strict=True))
 partner_names = dict(zip(partners["id"], partners["name"], strict=True))
+owner_names = ui.owner_choices()
 linked = st.query_params.get("candidate")
 if linked in candidate_names and key("candidate") not in state:
     state[key("candidate")] = linked
@@ -561,7 +582,9 @@ with form:
                     )
                     show_error(f"{kind}.{row_id}.issue_id")
                 if kind == "commitments":
-                    st.text_input("Owner (who follows up)", key=key(kind, row_id, "owner"))
+                    owner_choice(
+                        ui.md("Owner (who follows up)"), key(kind, row_id, "owner"), owner_names
+                    )
                     st.date_input(
                         "Follow up by",
                         value=None,
@@ -608,7 +631,7 @@ with form:
                 if kind == "actions":
                     st.text_input("What needs doing", key=key(kind, row_id, "title"))
                     show_error(f"{kind}.{row_id}.title")
-                    st.text_input("Owner", key=key(kind, row_id, "owner"))
+                    owner_choice(ui.md("Owner"), key(kind, row_id, "owner"), owner_names)
                     st.date_input(
                         "Due", value=None, key=key(kind, row_id, "due"), format="YYYY-MM-DD"
                     )

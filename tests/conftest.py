@@ -16,11 +16,11 @@ import sqlalchemy as sa
 import streamlit as st
 
 import lib.store as store_module
-from lib import sample, schema
+from lib import hosting, sample, schema
 from lib.store import Store, sql
 from lib.store.sheets import RetryPolicy, SheetStore
 from lib.store.sql import SqlStore
-from tests import pgserver
+from tests import hosts, pgserver
 from tests.apptest import router_always_runs
 from tests.fake_sheets import FakeSheets
 
@@ -173,6 +173,15 @@ def own_outbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "outbox.db"
     monkeypatch.setenv("TRACKER_OUTBOX_PATH", str(path))
     return path
+
+
+@pytest.fixture(autouse=True)
+def on_a_laptop(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The app sees a developer's laptop, wherever the tests run (a CI container would otherwise
+    make it warn on every page that its data will be lost); tests of other hosts say so."""
+    hosts.simulate(monkeypatch)
+    yield
+    hosting.detected.cache_clear()
 
 
 @pytest.fixture(autouse=True)

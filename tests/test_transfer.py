@@ -29,7 +29,14 @@ def local(tmp_path) -> SqlStore:
     """The sample coalition, plus what the app adds later: settings, audit rows, awkward text."""
     store = sql_store(tmp_path, "local")
     sample.load_sample(store, date.today())
-    store.append("settings", [{"key": "coalition_name", "value": "Riverton Coalition"}])
+    # A coalition that may endorse, so that every table is counted, copied and backed up.
+    store.append(
+        "settings",
+        [
+            {"key": "coalition_name", "value": "Riverton Coalition"},
+            {"key": "tax_status", "value": "501(c)(4)"},
+        ],
+    )
     store.append(
         "audit",
         [

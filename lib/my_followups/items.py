@@ -6,6 +6,7 @@ The same list drives the My follow-ups page, the sidebar's count and the reminde
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 import pandas as pd
@@ -32,7 +33,7 @@ SOON_DAYS = 7
 def items_for(
     tables: dict[str, pd.DataFrame],
     person: owners.Person,
-    everyone: list[owners.Person],
+    everyone: Sequence[owners.Person],
     today: date,
 ) -> pd.DataFrame:
     """One row per item ``person`` owes (see :data:`COLUMNS`), from the tables they may see:
@@ -75,7 +76,8 @@ def items_for(
     frames = [frame for frame in frames if not frame.empty]
     if not frames:
         return pd.DataFrame({name: pd.Series(dtype=object) for name in COLUMNS})
-    found = pd.concat(frames, ignore_index=True)
+    # A hand-edited sheet may repeat an id: the record is owed once.
+    found = pd.concat(frames, ignore_index=True).drop_duplicates(["kind", "id"])
     found["candidate"] = found["candidate_id"].map(lambda key: names.get(key, ""))
     found["overdue"] = (found["due"] != "") & (found["due"] < today.isoformat())
     found = found.assign(_undated=found["due"] == "").sort_values(

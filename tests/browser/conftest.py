@@ -10,7 +10,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from oidc_provider_mock import run_server_in_thread
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from lib.sample import load_sample
@@ -105,6 +106,58 @@ def sample_server(directory: Path, name: str) -> Iterator[AppServer]:
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+@contextmanager
+def signed_server(
+    directory: Path, name: str, prepare: Callable[[SqlStore], None] | None = None
+) -> Iterator[tuple[str, SqlStore]]:
+    """The sample coalition's app with sign-in on, against a local OpenID provider; yields its
+    URL and its store. ``prepare`` changes the data before the app starts."""
+    OUTPUT.mkdir(exist_ok=True)
+    database_url = f"sqlite:///{directory / 'tracker.db'}"
+    store = SqlStore(database_url)
+    store.ensure_schema()
+    load_sample(store, date.today())
+    if prepare is not None:
+        prepare(store)
+    port = free_port()
+    with run_server_in_thread() as provider:
+        secrets = directory / "secrets.toml"
+        secrets.write_text(
+            "[auth]\n"
+            f'redirect_uri = "http://localhost:{port}/oauth2callback"\n'
+            'cookie_secret = "a-long-random-secret-used-only-by-this-test"\n'
+            'client_id = "coalition-tracker"\n'
+            'client_secret = "test-secret"\n'
+            f'server_metadata_url = "http://localhost:{provider.server_port}'
+            '/.well-known/openid-configuration"\n'
+        )
+        # The provider sends the browser back to "localhost", so the app is reached by that name.
+        process, url = start_app(
+            database_url,
+            OUTPUT / f"streamlit-{name}.log",
+            port=port,
+            host="localhost",
+            extra=("--secrets.files", str(secrets)),
+        )
+        try:
+            yield url, store
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
+
+
+def sign_in(page: Page, url: str, email: str) -> None:
+    """Sign in through the local OpenID provider, which asks only for the account's subject."""
+    page.goto(url)
+    wait_for_app(page)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/oauth2/authorize**")
+    page.locator("input[name=sub]").fill(email)
+    page.locator("button[type=submit][value=authorize], button[type=submit]").first.click()
+    page.wait_for_url(f"{url}/**")
+    wait_for_app(page)
 
 
 @pytest.fixture(scope="session")

@@ -52,7 +52,7 @@ def test_an_advocate_files_a_report_on_a_phone(browser: Browser, sample_app: App
     press(page, "Add a commitment")
     type_into(page.get_by_label("What they committed to"), "Will ask the county for a cost share")
     choose(page, "Issue", "Tenant right to counsel")
-    type_into(page.get_by_label("Owner (who follows up)"), "Siobhán Kelly")
+    choose(page, "Owner (who follows up)", "Siobhán Kelly")
     press(page, "Add a position")
     choose(page, "Issue", "Tenant right to counsel", nth=1)
     choose(page, "Stance", "Undecided")

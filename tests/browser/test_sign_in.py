@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 
 import pytest
-from oidc_provider_mock import run_server_in_thread
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
-from lib.sample import load_sample
 from lib.store.sql import SqlStore
-from tests.browser.conftest import OUTPUT, start_app, wait_for_app
+from tests.browser.conftest import OUTPUT, sign_in, signed_server, wait_for_app
 from tests.browser.test_journeys import choose, press, type_into
-from tests.pgserver import free_port
 
 pytestmark = pytest.mark.browser
 
@@ -22,46 +18,8 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def signed_app(tmp_path: Path) -> Iterator[tuple[str, SqlStore]]:
     """The app with sign-in on, against a mock OpenID provider; yields its URL and its store."""
-    database_url = f"sqlite:///{tmp_path / 'tracker.db'}"
-    store = SqlStore(database_url)
-    store.ensure_schema()
-    load_sample(store, date.today())
-    port = free_port()
-    with run_server_in_thread() as provider:
-        secrets = tmp_path / "secrets.toml"
-        secrets.write_text(
-            "[auth]\n"
-            f'redirect_uri = "http://localhost:{port}/oauth2callback"\n'
-            'cookie_secret = "a-long-random-secret-used-only-by-this-test"\n'
-            'client_id = "coalition-tracker"\n'
-            'client_secret = "test-secret"\n'
-            f'server_metadata_url = "http://localhost:{provider.server_port}'
-            '/.well-known/openid-configuration"\n'
-        )
-        # The provider sends the browser back to "localhost", so the app is reached by that name.
-        process, url = start_app(
-            database_url,
-            OUTPUT / "streamlit-sign-in.log",
-            port=port,
-            host="localhost",
-            extra=("--secrets.files", str(secrets)),
-        )
-        try:
-            yield url, store
-        finally:
-            process.terminate()
-            process.wait(timeout=20)
-
-
-def sign_in(page: Page, url: str, email: str) -> None:
-    page.goto(url)
-    wait_for_app(page)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/oauth2/authorize**")
-    page.locator("input[name=sub]").fill(email)
-    page.locator("button[type=submit][value=authorize], button[type=submit]").first.click()
-    page.wait_for_url(f"{url}/**")
-    wait_for_app(page)
+    with signed_server(tmp_path, "sign-in") as served:
+        yield served
 
 
 def test_a_viewer_sees_no_restricted_record_and_staff_update_a_commitment(
