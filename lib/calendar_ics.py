@@ -15,7 +15,12 @@ PRODUCT = "-//Coalition Tracker//Follow-ups//EN"
 
 def owners(tables: dict[str, pd.DataFrame]) -> list[str]:
     """Everyone who owns a follow-up the calendar can show, for choosing whose to export."""
-    shown = visibility.visible_tables(tables, visibility.COALITION)
+    return owners_in(visibility.visible_tables(tables, visibility.COALITION))
+
+
+def owners_in(shown: dict[str, pd.DataFrame]) -> list[str]:
+    """:func:`owners` of tables already narrowed to what the whole coalition may see (a shared
+    screen's): narrowing a large coalition's tables twice costs a tenth of a second."""
     names = set(shown["commitments"]["owner"].unique()) | set(shown["actions"]["owner"].unique())
     return sorted(name for name in names if name.strip())
 

@@ -1,4 +1,4 @@
-"""The Settings pages: five of them at the end of the sidebar's one list, each for admins only and
+"""The Settings pages: six of them at the end of the sidebar's one list, each for admins only and
 each showing only its own part of the settings."""
 
 from __future__ import annotations
@@ -13,13 +13,14 @@ from lib.store.sql import SqlStore
 from tests.apptest import SETTINGS_PAGES
 from tests.test_roles import as_member, member_with
 
-COALITION, LISTS, MEMBERS, DATA, IMPORT = SETTINGS_PAGES
+COALITION, LISTS, MEMBERS, DATA, IMPORT, GOALS = SETTINGS_PAGES
 TITLES = {
     COALITION: "Coalition",
     LISTS: "Lists",
     MEMBERS: "Members",
     DATA: "Data and sheet",
     IMPORT: "Import",
+    GOALS: "Goals and framing",
 }
 # What tells each part of the settings apart on screen: its buttons and headings.
 OWN_PARTS = {
@@ -28,6 +29,7 @@ OWN_PARTS = {
     MEMBERS: {"Save members"},
     DATA: {"Data source", "Data health", "Test connection", "Download the backup"},
     IMPORT: {"Linked Google Form", "Bring in a spreadsheet"},
+    GOALS: {"Save the goal", "Save the framing rule"},
 }
 EVERY_PART = set().union(*OWN_PARTS.values())
 
@@ -52,7 +54,7 @@ def parts_shown(at: AppTest) -> set[str]:
     return EVERY_PART & set(labels)
 
 
-def test_an_admin_finds_the_five_settings_pages_at_the_end_of_the_sidebar(
+def test_an_admin_finds_the_six_settings_pages_at_the_end_of_the_sidebar(
     sample_store: SqlStore, sidebar: list
 ) -> None:
     as_member(None, member_with(sample_store, "admin")["email"])
@@ -62,14 +64,15 @@ def test_an_admin_finds_the_five_settings_pages_at_the_end_of_the_sidebar(
     # cannot make sense of.
     assert not isinstance(pages, Mapping)
     visible = [(page.title, page.url_path) for page in pages if page.visibility == "visible"]
-    assert visible[-5:] == [
+    assert visible[-6:] == [
         ("Settings: Coalition", "settings"),
         ("Settings: Lists", "lists"),
         ("Settings: Members", "members"),
         ("Settings: Data and sheet", "data"),
         ("Settings: Import", "import"),
+        ("Settings: Goals and framing", "goals"),
     ]
-    assert not [title for title, _ in visible[:-5] if title.startswith("Settings")]
+    assert not [title for title, _ in visible[:-6] if title.startswith("Settings")]
 
 
 @pytest.mark.parametrize("page", SETTINGS_PAGES)
