@@ -7,7 +7,8 @@ lifespan is the only hook Streamlit offers for code that runs before anyone open
 
 import streamlit as st
 
-from lib import access, health, server, ui
+from lib import access, coalition, health, hosting_screen, server, ui
+from lib.endorsements import screen as endorsement_screen
 from lib.imports import screen as import_screen
 from lib.store import Store, StoreError
 
@@ -83,6 +84,12 @@ else:
             icon=":material/upload_file:",
             url_path="import",
         ),
+        st.Page(
+            "pages/settings_goals.py",
+            title="Settings: Goals and framing",
+            icon=":material/flag:",
+            url_path="goals",
+        ),
     ]
 
     def waiting_to_sync(store: Store) -> None:
@@ -94,9 +101,10 @@ else:
         st.warning(
             ui.md(
                 "{} change{} waiting to sync. They are kept on this computer and sent as soon as "
-                "the data source answers.",
+                "the data source answers. {}",
                 waiting,
                 "s" * (waiting != 1),
+                hosting_screen.outbox_note() or "",
             ),
             icon=":material/cloud_sync:",
         )
@@ -117,15 +125,50 @@ else:
         "pages/respond.py", title="Questionnaire", url_path="respond", visibility="hidden"
     )
     responding = (st.context.url or "").rstrip("/").endswith("/respond")
+    # A coalition meeting on the shared screen: signed in, but no sidebar and no banner.
+    PRESENT = st.Page("pages/present.py", title="Present", url_path="present", visibility="hidden")
+    presenting = (st.context.url or "").rstrip("/").endswith("/present")
     current = None if responding else ui.member()
+    # Added here, not above: its name counts what is due for whoever is signed in.
+    PAGES.append(
+        st.Page(
+            "pages/mine.py",
+            title=ui.follow_ups_title(current),
+            icon=":material/assignment_ind:",
+            url_path="mine",
+        )
+    )
+    # Only for a coalition that may endorse (never a 501(c)(3)): for any other, these pages are
+    # not registered at all, so neither a link nor an address leads to them.
+    ENDORSEMENT_PAGES = [
+        st.Page(
+            "pages/endorsements.py",
+            title="Endorsements",
+            icon=":material/how_to_vote:",
+            url_path="endorsements",
+        ),
+        st.Page(
+            "pages/ballot.py",
+            title="My ballot",
+            icon=":material/how_to_vote:",
+            url_path="ballot",
+        ),
+    ]
+    endorsing = current is not None and endorsement_screen.may_endorse()
     page = st.navigation(
-        [*PAGES, *SETTINGS_PAGES, RESPOND], position="sidebar" if current else "hidden"
+        [*PAGES, *(ENDORSEMENT_PAGES if endorsing else []), *SETTINGS_PAGES, RESPOND, PRESENT],
+        position="sidebar" if current and not presenting else "hidden",
+        # Past twelve pages Streamlit folds the list behind "View more": every page stays listed.
+        expanded=True,
     )
     if page.url_path == RESPOND.url_path:
         page.run()
         st.stop()
     if current is None:
         ui.show_sign_in()
+        st.stop()
+    if page.url_path == PRESENT.url_path:
+        page.run()
         st.stop()
 
     with st.sidebar:
@@ -144,13 +187,16 @@ else:
         except StoreError:
             store = None
         try:
-            stored = store.read_all() if store else {}
+            # Rows typed into the tabs of a feature the coalition does not have count for nothing.
+            stored = coalition.available_tables(store.read_all()) if store else {}
         except StoreError:
             stored = {}
         problems = ui.problem_count(stored)
         # Timed, so that a tab that lost its connection (the server restarted) runs its page
         # again as soon as it is back, before anyone presses anything.
         st.fragment(data_source_line, run_every=60)(store.label if store else "not connected")
+        if store is not None:  # a hosted app on its embedded database would lose everything
+            hosting_screen.warn_if_at_risk(store, current)
         if store is not None:
             # A linked Google Form's new responses come in as reports while anyone is here.
             import_screen.keep_form_flowing(store, stored)

@@ -30,6 +30,8 @@ NEEDS = {
     # staff keep it (races, timeline, offers, research).
     "see endorsements": "viewer",
     "run endorsements": "staff",
+    # Capturing a meeting's agreed actions and ending it (which moves the last meeting date).
+    "run meetings": "staff",
     "see restricted records": "staff",
     "change settings": "admin",
 }

@@ -8,7 +8,8 @@ from datetime import date, datetime
 import pandas as pd
 import streamlit as st
 
-from lib import analytics, calendar_ics, charts, coalition, digest, insights, text, ui
+from lib import analytics, calendar_ics, charts, coalition, digest, goals, insights, text, ui
+from lib.goals import screen as goals_screen
 from lib.store import StoreError
 
 ui.page_frame()
@@ -33,6 +34,13 @@ since = st.columns(4)[0].date_input(
     key="meeting.since",
     help="Defaults to the last meeting date saved in Settings, or two weeks ago.",
 )
+# The agenda one section per screen, in large type, where staff capture the agreed actions.
+st.page_link(
+    "pages/present.py",
+    label="Present: run the meeting from the screen",
+    icon=":material/slideshow:",
+    query_params={"since": since.isoformat()},
+)
 
 
 REPORT_BACK_FORMATS = (
@@ -40,6 +48,9 @@ REPORT_BACK_FORMATS = (
     ("PDF", digest.to_pdf, "pdf", "application/pdf", ":material/picture_as_pdf:"),
 )
 SCREEN_LINES = 12  # a shared screen shows the first few; the rest are a click away
+# Candidates with news shown at once: each is a box of its own, and a large coalition has a
+# hundred, which no screen shows readably and which would slow every rerun of the page.
+SCREEN_CANDIDATES = 12
 
 
 def bullet_list(
@@ -83,11 +94,17 @@ def live_view(since: date) -> None:
     news = ui.derived(digest.new_since, since, today, shared_screen=True)
     if not news:
         st.caption("No reports, commitments or changes of position since then.")
+    every = st.session_state.get("meeting.all_news", False)
     columns = st.columns(2, gap="large")
-    for index, section in enumerate(news):
+    for index, section in enumerate(news if every else news[:SCREEN_CANDIDATES]):
         with columns[index % 2], st.container(border=True):
             st.subheader(ui.md("{}", section.heading))
             bullet_list(section.lines)
+    if len(news) > SCREEN_CANDIDATES:
+        st.toggle(
+            ui.md("Show all {} candidates with news (the report-back has them all)", len(news)),
+            key="meeting.all_news",
+        )
 
     st.header("Where candidates stand")
     candidates = tables["candidates"][tables["candidates"]["active"]]
@@ -121,6 +138,13 @@ def live_view(since: date) -> None:
     st.header("Actionable insights")
     bullet_list(
         ui.derived(insights.insights, today, shared_screen=True), ui.md("No suggestions right now.")
+    )
+
+    st.header("Coalition goals")
+    # Counted from what the whole coalition may see, like everything on this screen.
+    goals_screen.show(
+        ui.derived(goals.progress_in, today, shared_screen=True),
+        admin=ui.member().may("change settings"),
     )
 
 
@@ -157,7 +181,7 @@ for column, audience in zip(downloads[:2], digest.AUDIENCES, strict=True):
 with downloads[2]:
     person = st.selectbox(
         "Calendar for",
-        ["", *ui.derived(calendar_ics.owners, shared_screen=True)],
+        ["", *ui.derived(calendar_ics.owners_in, shared_screen=True)],
         format_func=lambda name: name or "Everyone",
         key="meeting.owner",
     )

@@ -5,7 +5,8 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from lib import analytics, charts, sample, ui
+from lib import analytics, charts, goals, hosting_screen, sample, ui
+from lib.goals import screen as goals_screen
 from lib.store import StoreError
 
 ui.page_frame()
@@ -22,6 +23,8 @@ def latest_reports(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 st.title("Coalition Tracker")
 tables = ui.tables()
+# Said before anything is recorded (the welcome screen too) if it would not be kept.
+hosting_screen.warn_if_at_risk(ui.store(), ui.member())
 
 if sample.is_empty(tables) and not st.session_state.get("start_empty"):
     current = ui.member()
@@ -68,6 +71,14 @@ row[2].metric("Open commitments", figures["open_commitments"])
 row[3].metric("Overdue follow-ups", figures["overdue_follow_ups"])
 row[4].metric("Promises kept", figures["kept"])
 row[5].metric("Promises broken", figures["broken"])
+st.page_link(
+    "pages/present.py",
+    label="Present: run a coalition meeting from the screen",
+    icon=":material/slideshow:",
+)
+
+st.subheader("Coalition goals")
+goals_screen.show(ui.derived(goals.progress_in, today), admin=ui.member().may("change settings"))
 
 chart, due = st.columns([2, 3], gap="large")
 with chart:

@@ -20,6 +20,7 @@ SETTINGS_PAGES = (
     "pages/settings_members.py",
     "pages/settings_data.py",
     "pages/settings_import.py",
+    "pages/settings_goals.py",
 )
 PAGES = (
     "pages/overview.py",
@@ -27,6 +28,7 @@ PAGES = (
     "pages/candidates.py",
     "pages/commitments.py",
     "pages/meeting.py",
+    "pages/mine.py",
     *SETTINGS_PAGES,
 )
 
