@@ -204,15 +204,16 @@ def test_the_matrix_tells_unknown_from_never_observed() -> None:
     ]
     boxes, words = chart["layer"]
     assert words["encoding"]["text"] == {"field": "word"}  # every cell says its stance in words
-    # Words on dark grey are white; on the others, ink.
-    ink = words["encoding"]["color"]
-    assert ink["condition"] == {"test": "datum.dark", "value": "white"}
-
-    def text_colour(cell: dict) -> str:
-        return ink["condition"]["value"] if cell["dark"] else ink["value"]
-
-    assert text_colour(grid[1][1]) == "white"
-    assert {text_colour(cell) for cell in (grid[0][0], grid[0][1], grid[1][0])} == {charts.INK}
+    # Each cell's words in the colour its data names: white on dark blue, ink on the pale ones,
+    # always at least 4.5:1 on the cell.
+    assert words["encoding"]["color"] == {"field": "ink", "type": "nominal", "scale": None}
+    for cell in chart["data"]["values"]:
+        fill = charts.STANCE_COLOURS[cell["stance"]]
+        assert charts.contrast(cell["ink"], fill) >= 4.5, (cell["stance"], cell["ink"])
+    assert {cell["ink"] for cell in (grid[0][0], grid[0][1], grid[1][0], grid[1][1])} == {
+        charts.INK
+    }
+    assert charts.text_colour(charts.STANCE_COLOURS["strongly_supports"]) == "#ffffff"
     colour = boxes["encoding"]["color"]
     assert colour["field"] == "stance"
     colour_of = dict(zip(colour["scale"]["domain"], colour["scale"]["range"], strict=True))
@@ -226,7 +227,7 @@ def test_the_matrix_tells_unknown_from_never_observed() -> None:
 def test_status_bars_label_every_segment_with_its_count() -> None:
     tally = analytics.status_tally(commitments(), analytics.names(CANDIDATES))
     chart = charts.status_bars(tally)
-    bar, counts = chart["layer"]
+    bar, counts, words = chart["layer"]
     colour = bar["encoding"]["color"]
     assert colour["field"] == "status" and colour["legend"] is not None
     assert colour["scale"]["domain"] == [
@@ -237,6 +238,14 @@ def test_status_bars_label_every_segment_with_its_count() -> None:
     ]
     assert counts["mark"]["type"] == "text" and counts["encoding"]["text"] == {"field": "count"}
     assert counts["encoding"]["x"]["field"] == "middle"
+    # Under each bar, its statuses in words, in the order of its segments: readable without
+    # telling the colours apart.
+    assert words["mark"]["type"] == "text" and words["encoding"]["text"] == {"field": "words"}
+    said = {s["candidate_name"]: s["words"] for s in chart["data"]["values"] if s["words"]}
+    assert said["Ben Ortiz"].replace("\n", " · ") == "1 not yet rated · 1 stalled · 1 broken"
+    for status in schema.COMMITMENT_STATUS.values:
+        fill = charts.STATUS_COLOURS[status]
+        assert charts.contrast(charts.text_colour(fill), fill) >= 4.5, status
     segments = chart["data"]["values"]
     stalled = [
         segment

@@ -28,7 +28,9 @@ FIELDS = {
     "issue",
     "stance",
     "word",
-    "dark",
+    "ink",
+    "about",
+    "words",
     "candidate_name",
     "issue_name",
     "status",
@@ -163,11 +165,12 @@ def test_user_text_reaches_every_chart_only_as_data_and_never_as_an_expression()
         for text in [*strings(expressions), *keys(figure)]:
             assert not any(word in text for word in USER_WORDS), (title, text)
         # Outside the data, user text appears only in the order of the categories (which are
-        # themselves data values), and nothing anywhere is HTML-escaped, which would show
-        # "&lt;b&gt;" to the reader of a chart that draws plain characters.
+        # themselves data values) and in the chart's description (plain text, which the browser
+        # is given as the chart's aria-label), and nothing anywhere is HTML-escaped, which would
+        # show "&lt;b&gt;" to the reader of a chart that draws plain characters.
         setting = {key: value for key, value in figure.items() if key != "data"}
         for key, item in walk(setting):
-            if isinstance(item, str) and key != "sort":
+            if isinstance(item, str) and key not in {"sort", "description"}:
                 assert not any(word in item for word in USER_WORDS), (title, key, item)
         for text in strings(figure):
             assert "&lt;" not in text and "&amp;" not in text and "&#" not in text, (title, text)
@@ -190,6 +193,10 @@ def test_user_text_reaches_every_chart_only_as_data_and_never_as_an_expression()
     assert {segment["candidate_name"] for segment in segments} == {*HOSTILE, LONG_NAME}
     for encoding in encodings(figures["statuses"]):
         assert {"field": "candidate_name", "title": "Candidate"} in encoding["tooltip"]
+    # A screen reader is told every name whole and as typed, in the chart's description.
+    for title in ("positions", "statuses"):
+        described = figures[title]["description"]
+        assert all(name in described for name in [*HOSTILE, LONG_NAME]), title
 
 
 def test_two_candidates_with_one_name_get_their_own_row_with_their_own_stances() -> None:
@@ -233,12 +240,12 @@ def test_two_candidates_with_one_name_get_their_own_row_with_their_own_stances()
         (mayor, first): ("", charts.NO_RECORD),
         (mayor, second): ("strongly_opposes", "Strongly opposes"),
     }
-    dark = {
-        (cell["candidate"], cell["issue"].replace("\n", " ").strip())
-        for cell in cells
-        if cell["dark"]
+    inked = {
+        (cell["candidate"], cell["issue"].replace("\n", " ").strip()): cell["ink"] for cell in cells
     }
-    assert dark == {(mayor, second)}
+    # Black on the dark orange: neither the charts' ink nor white reaches 4.5:1 on it.
+    assert inked[mayor, second] == "#000000"
+    assert {inked[council, first], inked[council, second], inked[mayor, first]} == {charts.INK}
 
 
 def test_records_the_chart_is_given_under_one_label_stay_two_rows() -> None:

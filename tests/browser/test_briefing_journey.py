@@ -10,9 +10,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from lib.store.sql import SqlStore
+from tests.browser.axe import expect_accessible
 from tests.browser.conftest import OUTPUT, AppServer, wait_for_app
 from tests.browser.test_journeys import press, type_into
-from tests.browser.test_questionnaire_journey import axe_violations
 
 pytestmark = pytest.mark.browser
 OBJECTIVES = "Ask her to co-sponsor the right-to-counsel ordinance; bring the pilot data."
@@ -33,7 +33,7 @@ def test_an_advocate_reads_the_briefing_and_plans_the_meeting(
         expect(page.get_by_role("heading", name=heading)).to_be_visible()
     expect(page.get_by_role("button", name="Download briefing (PDF)")).to_be_visible()
     page.screenshot(path=OUTPUT / "briefing-desk.png", full_page=True)
-    assert axe_violations(page) == []
+    expect_accessible(page)
 
     type_into(page.get_by_label("Objectives for the meeting"), OBJECTIVES)
     press(page, "Plan this meeting")

@@ -12,9 +12,9 @@ from playwright.sync_api import Browser, Page, expect
 from lib import coalition
 from lib.endorsements import races
 from lib.store.sql import SqlStore
+from tests.browser.axe import expect_accessible
 from tests.browser.conftest import OUTPUT, sign_in, signed_server, wait_for_app
 from tests.browser.test_journeys import press
-from tests.browser.test_questionnaire_journey import axe_violations
 
 pytestmark = pytest.mark.browser
 ADMIN = "dana.okafor@example.org"
@@ -51,7 +51,7 @@ def vote_as(browser: Browser, url: str, email: str, choice: str, *, check_access
     wait_for_app(page)
     expect(page.get_by_role("heading", name="My ballot")).to_be_visible()
     if check_access:
-        assert axe_violations(page) == []
+        expect_accessible(page)
     page.get_by_test_id("stRadio").get_by_text(choice, exact=True).click()
     wait_for_app(page)
     press(page, "Cast my vote")
@@ -61,7 +61,7 @@ def vote_as(browser: Browser, url: str, email: str, choice: str, *, check_access
     expect(page.get_by_test_id("stRadio").locator("input:checked")).to_have_count(0)
     if check_access:
         page.screenshot(path=OUTPUT / "endorsement-vote-ballot.png", full_page=True)
-        assert axe_violations(page) == []
+        expect_accessible(page)
     context.close()
 
 

@@ -118,7 +118,8 @@ def test_hostile_names_show_as_text_and_fetch_nothing_from_outside(
             labels = axis.all_text_contents()
             assert CANDIDATE in labels, path
             # And whole on hover: the tooltip writes it as text, not as markup.
-            mark = charts.locator(f"svg [aria-label*='Candidate: {CANDIDATE};']").first
+            # (Each cell or segment describes itself to a screen reader, starting with the name.)
+            mark = charts.locator(f"svg [role=graphics-symbol][aria-label^='{CANDIDATE}']").first
             mark.scroll_into_view_if_needed()
             mark.hover(force=True)
             tooltip = page.locator("#vg-tooltip-element")

@@ -13,8 +13,8 @@ from playwright.sync_api import Page, expect
 
 from lib.store.sql import SqlStore
 from lib.text import WORD_JOINER
+from tests.browser.axe import expect_accessible
 from tests.browser.conftest import OUTPUT, AppServer, wait_for_app, wait_for_drawing
-from tests.browser.test_questionnaire_journey import axe_violations
 
 pytestmark = pytest.mark.browser
 
@@ -53,7 +53,7 @@ def test_a_meeting_log_uploaded_on_the_import_page_shows_on_the_candidates_profi
     expect(page.get_by_text("The header was found on row 2")).to_be_visible()
     wait_for_drawing(page)
     page.screenshot(path=OUTPUT / "import-preview.png", full_page=True)
-    assert axe_violations(page) == []
+    expect_accessible(page)
 
     go.scroll_into_view_if_needed()
     go.click()

@@ -12,9 +12,9 @@ from playwright.sync_api import Page, expect
 from lib import owners
 from lib.my_followups.items import items_for
 from lib.store.sql import SqlStore
+from tests.browser.axe import expect_accessible
 from tests.browser.conftest import OUTPUT, AppServer, wait_for_app
 from tests.browser.test_journeys import choose
-from tests.browser.test_questionnaire_journey import axe_violations
 
 pytestmark = pytest.mark.browser
 JORDAN = "jordan.ellison@example.org"
@@ -41,11 +41,11 @@ def test_a_status_set_on_my_follow_ups_is_saved_and_the_commitment_moves_off(
     expect(
         page.get_by_text("Choose a person to see every open follow-up they own.")
     ).to_be_visible()
-    assert axe_violations(page) == []
+    expect_accessible(page)
     choose(page, "Whose follow-ups?", "Jordan Ellison")
     expect(page.get_by_text(commitment["what"])).to_be_visible()
     assert open_count(page) == str(len(owed))
-    assert axe_violations(page) == []
+    expect_accessible(page)
     page.screenshot(path=OUTPUT / "mine-listed.png", full_page=True)
 
     form = page.get_by_test_id("stForm").filter(
@@ -63,7 +63,7 @@ def test_a_status_set_on_my_follow_ups_is_saved_and_the_commitment_moves_off(
     expect(page.get_by_text(re.compile(r"is now Promise kept"))).to_be_visible()
     expect(page.locator(f".st-key-mine-status-{commitment['id']}")).to_have_count(0)
     assert open_count(page) == str(len(owed) - 1)
-    assert axe_violations(page) == []
+    expect_accessible(page)
     page.screenshot(path=OUTPUT / "mine-saved.png", full_page=True)
 
     store.clear_cache()

@@ -10,9 +10,9 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from lib.store.sql import SqlStore
+from tests.browser.axe import expect_accessible
 from tests.browser.conftest import OUTPUT, AppServer, wait_for_app
 from tests.browser.test_journeys import press
-from tests.browser.test_questionnaire_journey import axe_violations
 
 pytestmark = pytest.mark.browser
 PROJECTOR = {"width": 1920, "height": 1080}
@@ -82,7 +82,7 @@ def test_a_meeting_is_run_from_the_screen(browser: Browser, sample_app: AppServe
     )
     total = int(re.search(r"1 of (\d+)", page.get_by_text(re.compile(r"^1 of")).inner_text())[1])
     assert total >= 8
-    assert axe_violations(page) == []
+    expect_accessible(page)
 
     headings = []
     for step in range(1, total + 1):
@@ -118,7 +118,7 @@ def test_a_meeting_is_run_from_the_screen(browser: Browser, sample_app: AppServe
     expect(page.get_by_text(f"{WHAT} (owner: {OWNER}; due {due})").first).to_be_visible()
     page.screenshot(path=OUTPUT / "present-1920-agreed.png")
     assert overflowing(page) == []
-    assert axe_violations(page) == []
+    expect_accessible(page)
     actions = SqlStore(sample_app.database_url).read("actions")
     stored = actions[actions["title"] == WHAT]
     assert stored[["owner", "due"]].values.tolist() == [[OWNER, due.isoformat()]]

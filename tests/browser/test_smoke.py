@@ -18,11 +18,13 @@ NAVIGATION = [
     "Commitments",
     "Meeting",
     "Questionnaires",
+    "My follow-ups",
     "Settings: Coalition",
     "Settings: Lists",
     "Settings: Members",
     "Settings: Data and sheet",
     "Settings: Import",
+    "Settings: Goals and framing",
 ]
 PAGES = {
     "": "Coalition Tracker",
@@ -31,11 +33,13 @@ PAGES = {
     "commitments": "Commitments",
     "meeting": "Coalition meeting",
     "questionnaires": "Questionnaires",
+    "mine": "My follow-ups",
     "settings": "Coalition",
     "lists": "Lists",
     "members": "Members",
     "data": "Data and sheet",
     "import": "Import",
+    "goals": "Goals and framing",
 }
 
 
