@@ -23,6 +23,7 @@ from typing import Any
 from lib.my_followups import reminders
 from lib.sample import read_secrets
 from lib.store import StoreError, open_store
+from lib.text import plural
 
 
 def _day(text: str) -> date:
@@ -59,11 +60,6 @@ def _show(reminder: reminders.Reminder) -> str:
     )
 
 
-def _plural(count: int, noun: str) -> str:
-    many = "people" if noun == "person" else f"{noun}s"
-    return f"{count} {noun if count == 1 else many}"
-
-
 def main(argv: Sequence[str] | None = None, secrets: Mapping[str, Any] | None = None) -> int:
     arguments = _arguments(argv)
     today = arguments.today or date.today()
@@ -86,8 +82,8 @@ def main(argv: Sequence[str] | None = None, secrets: Mapping[str, Any] | None = 
         for reminder in pending:
             print(_show(reminder))
         print(
-            f"Dry run for {today}: {_plural(len(pending), 'reminder')} would be sent"
-            f" ({_plural(len(plan) - len(pending), 'person')} already reminded today);"
+            f"Dry run for {today}: {plural(len(pending), 'reminder')} would be sent"
+            f" ({plural(len(plan) - len(pending), 'person', 'people')} already reminded today);"
             " nothing was sent or recorded."
         )
         return 0
@@ -96,7 +92,7 @@ def main(argv: Sequence[str] | None = None, secrets: Mapping[str, Any] | None = 
         print(f"Sent to {reminder.name} <{reminder.email}>: {reminder.subject}")
     print(
         f"Reminders for {today}: {len(outcome.sent)} sent, "
-        f"{_plural(len(outcome.skipped), 'person')} already reminded today."
+        f"{plural(len(outcome.skipped), 'person', 'people')} already reminded today."
     )
     for problem in outcome.problems:
         print(problem, file=sys.stderr)

@@ -59,9 +59,10 @@ def md(template: str, /, *args: Any, **values: Any) -> Markdown:
     return Markdown(_FORMATTER.format(template, *args, **values))
 
 
-def plural(number: int, noun: str) -> str:
-    """A count with its noun: "1 record", "2,000 records"."""
-    return f"{number:,} {noun}{'s' * (number != 1)}"
+def plural(number: int, noun: str, many: str = "") -> str:
+    """A count with its noun: "1 record", "2,000 records"; ``many`` for an irregular plural
+    ("people")."""
+    return f"{number:,} {noun if number == 1 else many or noun + 's'}"
 
 
 def join(separator: str, parts: list[Markdown]) -> Markdown:

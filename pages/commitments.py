@@ -19,10 +19,6 @@ def ticked_rows(value: object) -> list[int]:
         return []
 
 
-def plural(count: int, noun: str) -> str:
-    return f"{count:,} {noun}{'s' * (count != 1)}"
-
-
 state = st.session_state
 today = date.today()
 
@@ -186,7 +182,7 @@ if let_go:
     st.info(
         ui.md(
             "{} you selected {} not in the list with these filters, so {} no longer selected.",
-            "The commitment" if len(let_go) == 1 else plural(len(let_go), "commitment"),
+            "The commitment" if len(let_go) == 1 else text.plural(len(let_go), "commitment"),
             "is" if len(let_go) == 1 else "are",
             "it is" if len(let_go) == 1 else "they are",
         ),
@@ -197,7 +193,7 @@ if gone:
         ui.md(
             "{} you selected no longer {} (deleted from the sheet by hand?), so {} no longer "
             "selected.",
-            "A commitment" if len(gone) == 1 else plural(len(gone), "commitment"),
+            "A commitment" if len(gone) == 1 else text.plural(len(gone), "commitment"),
             "exists" if len(gone) == 1 else "exist",
             "it is" if len(gone) == 1 else "they are",
         ),
@@ -207,7 +203,7 @@ if away:
     st.info(
         ui.md(
             "{} you selected changed and no longer {} these filters; {} still selected, below.",
-            "The commitment" if away == 1 else plural(away, "commitment"),
+            "The commitment" if away == 1 else text.plural(away, "commitment"),
             "matches" if away == 1 else "match",
             "it is" if away == 1 else "they are",
         ),
@@ -295,7 +291,7 @@ if submitted:
                     "**Already saved.** This very update (same status, date and note) was saved "
                     "at {} for {}; it is not saved again.",
                     first["created_at"][:16].replace("T", " "),
-                    plural(len(repeated), "commitment"),
+                    text.plural(len(repeated), "commitment"),
                 ),
                 icon=":material/task_alt:",
             )
@@ -336,13 +332,13 @@ if pending:
     else:
         del state["cmt.pending"]
         done = [
-            ui.md("Saved the update to {}.", plural(outcome.saved, "commitment"))
+            ui.md("Saved the update to {}.", text.plural(outcome.saved, "commitment"))
             if outcome.saved
             else ui.md(""),
             ui.md(
                 "{} kept on this computer: the data source is not answering; they are sent as "
                 "soon as it does.",
-                plural(outcome.queued, "update"),
+                text.plural(outcome.queued, "update"),
             )
             if outcome.queued
             else ui.md(""),

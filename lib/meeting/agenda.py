@@ -18,6 +18,7 @@ import pandas as pd
 from lib import analytics, digest, goals, insights, schema, visibility
 from lib.goals import GoalProgress
 from lib.meeting import actions
+from lib.text import plural
 
 NEWS = "news"
 CANDIDATE = "candidate"
@@ -135,9 +136,11 @@ def overview(
         counts = (report_counts.get(key, 0), commitment_counts.get(key, 0))
         shifts = len(section.lines) - sum(counts)
         said = [
-            plural(count, noun)
-            for count, noun in zip(
-                (*counts, shifts), ("report", "commitment", "change of position"), strict=True
+            plural(count, noun, many)
+            for count, (noun, many) in zip(
+                (*counts, shifts),
+                (("report", ""), ("commitment", ""), ("change of position", "changes of position")),
+                strict=True,
             )
             if count > 0
         ]
@@ -153,13 +156,6 @@ def overview(
         empty="No reports, commitments or changes of position since then.",
         note=note if lines else "",
     )
-
-
-def plural(count: int, noun: str) -> str:
-    if count == 1:
-        return f"1 {noun}"
-    many = "changes of position" if noun == "change of position" else f"{noun}s"
-    return f"{count:,} {many}"
 
 
 def _ids_by_label(candidates: pd.DataFrame) -> dict[str, str]:
